@@ -1,0 +1,183 @@
+"""The in-memory form of every opened file: samples, rate, channels, annotations."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ChannelSelectionError, DataError
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """Point or interval annotations that came with the file (e.g. WFDB beats, EDF+ events).
+
+    ``onset_samples`` and ``duration_samples`` are int64 arrays; ``labels`` is a list of str
+    (WFDB beat symbols, EDF+ texts). ``notes`` holds auxiliary text (WFDB aux_note), may be empty.
+    """
+
+    onset_samples: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    labels: tuple[str, ...] = ()
+    duration_samples: np.ndarray | None = None
+    notes: tuple[str, ...] = ()
+    source: str = ""
+
+    def __len__(self) -> int:
+        return int(len(self.onset_samples))
+
+
+@dataclass
+class Recording:
+    """A multi-channel, uniformly sampled recording.
+
+    ``data`` is ``(n_samples, n_channels)`` float32 (it may be a read-only memmap).
+    """
+
+    data: np.ndarray
+    fs_hz: float
+    channels: list[Channel]
+    annotations: Annotations = field(default_factory=Annotations)
+    start_time: _dt.datetime | None = None
+    source: Path | None = None
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.data.ndim == 1:
+            self.data = self.data[:, None]
+        if self.data.ndim != 2:
+            raise DataError(f"Expected a 2-D array of samples × channels, got shape {self.data.shape}.")
+        if len(self.channels) != self.data.shape[1]:
+            raise DataError(
+                f"{len(self.channels)} channel names for {self.data.shape[1]} channels of data."
+            )
+        if not np.isfinite(self.fs_hz) or self.fs_hz <= 0:
+            raise DataError(f"Sampling rate must be a positive number, got {self.fs_hz}.")
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.data.shape[0])
+
+    @property
+    def n_channels(self) -> int:
+        return int(self.data.shape[1])
+
+    @property
+    def duration_s(self) -> float:
+        return self.n_samples / self.fs_hz
+
+    @property
+    def channel_names(self) -> list[str]:
+        return [c.name for c in self.channels]
+
+    @property
+    def display_name(self) -> str:
+        return self.source.name if self.source is not None else "recording"
+
+    def time_to_index(self, t_s: float) -> int:
+        """Sample index at time ``t_s`` seconds from the start, clipped to the recording."""
+        return int(min(max(round(t_s * self.fs_hz), 0), self.n_samples))
+
+    def chunk(self, i0: int, i1: int) -> np.ndarray:
+        """Samples ``[i0, i1)`` of all channels as a float32 array (a copy for memmaps)."""
+        i0 = max(0, int(i0))
+        i1 = min(self.n_samples, int(i1))
+        return np.asarray(self.data[i0:i1], dtype=np.float32)
+
+    def select_channels(self, indices: list[int]) -> "Recording":
+        """A recording holding only ``indices`` (in that order)."""
+        if list(indices) == list(range(self.n_channels)):
+            return self
+        return replace(
+            self,
+            data=np.ascontiguousarray(self.data[:, indices]),
+            channels=[self.channels[i] for i in indices],
+        )
+
+    def crop(self, i0: int, i1: int) -> "Recording":
+        """A recording holding samples ``[i0, i1)``; annotations are shifted and cut to it."""
+        i0 = max(0, int(i0))
+        i1 = min(self.n_samples, int(i1))
+        ann = self.annotations
+        keep = (ann.onset_samples >= i0) & (ann.onset_samples < i1)
+        idx = np.flatnonzero(keep)
+        cropped = Annotations(
+            onset_samples=ann.onset_samples[idx] - i0,
+            labels=tuple(ann.labels[i] for i in idx),
+            duration_samples=None if ann.duration_samples is None else ann.duration_samples[idx],
+            notes=tuple(ann.notes[i] for i in idx) if ann.notes else (),
+            source=ann.source,
+        )
+        start = None
+        if self.start_time is not None:
+            start = self.start_time + _dt.timedelta(seconds=i0 / self.fs_hz)
+        return replace(self, data=self.data[i0:i1], annotations=cropped, start_time=start)
+
+
+def parse_channel_spec(spec: str | list | None, names: list[str]) -> list[int]:
+    """Resolve a channel selection to indices.
+
+    ``spec`` is a comma-separated list (or a list) of indices or names; a name matches
+    exactly, or as a unique case-insensitive substring (``DE`` picks ``X209_DE_time``).
+    ``None`` or an empty spec selects every channel.
+    """
+    if spec is None:
+        return list(range(len(names)))
+    items = spec if isinstance(spec, list) else [s.strip() for s in str(spec).split(",")]
+    items = [str(s).strip() for s in items if str(s).strip()]
+    if not items:
+        return list(range(len(names)))
+    chosen: list[int] = []
+    for item in items:
+        chosen.append(_resolve_one_channel(item, names))
+    if len(set(chosen)) != len(chosen):
+        raise ChannelSelectionError(f"Channel selection '{spec}' names a channel twice.")
+    return chosen
+
+
+def _resolve_one_channel(item: str, names: list[str]) -> int:
+    listing = ", ".join(f"{i}:{n}" for i, n in enumerate(names))
+    if item in names:
+        return names.index(item)
+    if item.lstrip("-").isdigit():
+        index = int(item)
+        if 0 <= index < len(names):
+            return index
+        raise ChannelSelectionError(
+            f"Channel index {index} is out of range; the file has {len(names)} channel(s): {listing}."
+        )
+    lowered = item.lower()
+    exact = [i for i, n in enumerate(names) if n.lower() == lowered]
+    if len(exact) == 1:
+        return exact[0]
+    matches = [i for i, n in enumerate(names) if lowered in n.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ChannelSelectionError(f"No channel matches '{item}'. Channels: {listing}.")
+    hits = ", ".join(names[i] for i in matches)
+    raise ChannelSelectionError(f"Channel '{item}' is ambiguous: it matches {hits}.")
+
+
+def check_finite(recording: Recording) -> None:
+    """Raise ``DataError`` naming the first channel and time with NaN or inf."""
+    step = 1 << 20
+    for i0 in range(0, recording.n_samples, step):
+        block = recording.chunk(i0, i0 + step)
+        bad = ~np.isfinite(block)
+        if bad.any():
+            row, col = np.argwhere(bad)[0]
+            t = (i0 + row) / recording.fs_hz
+            count = int(bad.sum())
+            raise DataError(
+                f"Channel '{recording.channels[col].name}' contains NaN or infinite values "
+                f"(first at {t:.3f} s, {count} in this block); clean or interpolate them first."
+            )
