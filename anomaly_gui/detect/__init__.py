@@ -1,0 +1,1 @@
+"""Detectors (scikit-learn-like: fit, score_samples), thresholds and the detection pipeline."""

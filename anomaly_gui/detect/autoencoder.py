@@ -1,0 +1,127 @@
+"""Convolutional autoencoder / VAE detectors with the scikit-learn-like detector contract."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ..dsp.normalise import ChannelScaler
+from ..dsp.windows import OverlapAverager, gather_windows, window_starts
+from ..errors import DataError
+from ..tasks import NULL_TASK, TaskContext
+from .config import DetectionConfig
+
+# Training windows kept in memory at most; more are thinned evenly (a 24 h record would
+# otherwise build gigabytes of overlapping windows for a model that sees 8k per epoch).
+MAX_TRAIN_WINDOWS = 65536
+# Samples scored per chunk: bounds memory on hours-long recordings.
+SCORE_CHUNK = 1 << 18
+
+
+class AutoencoderDetector:
+    """Learns to reconstruct windows of normal data; the score of a sample is the squared
+    reconstruction error (in units of the training data's spread), averaged over every window
+    covering it. Higher = more anomalous.
+
+    Fitted attributes: ``scaler_``, ``net_``, ``history_``, ``n_channels_``, ``fs_hz_``,
+    ``channel_names_``.
+    """
+
+    def __init__(self, config: DetectionConfig | None = None) -> None:
+        self.config = config or DetectionConfig()
+
+    # -- fitting -------------------------------------------------------------------------
+    def fit(
+        self,
+        data: np.ndarray,
+        fs_hz: float,
+        channel_names: list[str] | None = None,
+        ctx: TaskContext = NULL_TASK,
+        on_epoch: Callable | None = None,
+    ) -> "AutoencoderDetector":
+        import torch
+
+        from ..model.networks import build_network
+        from ..model.training import TrainingSettings, train_network
+
+        cfg = self.config
+        data = np.asarray(data, np.float32)
+        if data.ndim == 1:
+            data = data[:, None]
+        if len(data) < cfg.window * 2:
+            raise DataError(
+                f"The training data has {len(data)} samples ({len(data) / fs_hz:.3g} s); at least "
+                f"{2 * cfg.window} samples (two windows) are needed to train."
+            )
+        ctx.progress(0.0, "Preparing training windows")
+        self.scaler_ = ChannelScaler.fit(data)
+        x = self.scaler_.transform(data)
+        starts = window_starts(len(x), cfg.window, cfg.train_stride)
+        if len(starts) > MAX_TRAIN_WINDOWS:
+            starts = starts[np.linspace(0, len(starts) - 1, MAX_TRAIN_WINDOWS).astype(np.int64)]
+        windows = gather_windows(x, starts, cfg.window)
+        torch.manual_seed(cfg.seed)
+        self.net_ = build_network(cfg.model, data.shape[1], cfg.window, cfg.latent_dim, cfg.width)
+        settings = TrainingSettings(
+            epochs=cfg.epochs,
+            batch_size=cfg.batch_size,
+            learning_rate=cfg.learning_rate,
+            windows_per_epoch=cfg.windows_per_epoch,
+            patience=cfg.patience,
+            kl_weight=cfg.kl_weight,
+            seed=cfg.seed,
+        )
+        self.history_ = train_network(self.net_, windows, settings, ctx, on_epoch)
+        self.n_channels_ = int(data.shape[1])
+        self.fs_hz_ = float(fs_hz)
+        self.channel_names_ = list(channel_names or [f"ch{i}" for i in range(data.shape[1])])
+        return self
+
+    # -- scoring -------------------------------------------------------------------------
+    def score_channels(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> np.ndarray:
+        """``(n, ch)`` float32 per-channel scores, one per input sample; streamed in chunks."""
+        import torch
+
+        cfg = self.config
+        n = len(data)
+        if n < cfg.window:
+            raise DataError(
+                f"The recording has {n} samples; scoring needs at least one window of {cfg.window}."
+            )
+        if data.ndim != 2 or data.shape[1] != self.n_channels_:
+            raise DataError(
+                f"The model was trained on {self.n_channels_} channel(s); the data has "
+                f"{data.shape[1] if data.ndim == 2 else 1}."
+            )
+        stride = cfg.score_stride
+        averager = OverlapAverager(n, self.n_channels_)
+        all_starts = window_starts(n, cfg.window, stride)
+        per_chunk = max(1, SCORE_CHUNK // stride)
+        self.net_.eval()
+        with torch.inference_mode():
+            for c0 in range(0, len(all_starts), per_chunk):
+                ctx.check_cancelled()
+                starts = all_starts[c0 : c0 + per_chunk]
+                i0, i1 = int(starts[0]), int(starts[-1]) + cfg.window
+                x = self.scaler_.transform(data[i0:i1])
+                windows = torch.from_numpy(gather_windows(x, starts - i0, cfg.window))
+                errors = np.empty(windows.shape, np.float32)
+                for b in range(0, len(windows), 1024):
+                    w = windows[b : b + 1024]
+                    errors[b : b + 1024] = ((self.net_(w) - w) ** 2).numpy()
+                averager.add(starts, errors, stride)
+                ctx.progress(min(1.0, (c0 + len(starts)) / len(all_starts)), "Scoring")
+        result = averager.result()
+        if cfg.smoothing > 1:
+            from scipy.ndimage import uniform_filter1d
+
+            # A squared error of one sample is noisy (chi-square-like); its local mean over a
+            # fraction of a window is what tells a changed waveform from a noisy sample.
+            uniform_filter1d(result, size=cfg.smoothing, axis=0, output=result, mode="nearest")
+        return result
+
+    def score_samples(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> np.ndarray:
+        """``(n,)`` float32 scores: the mean of the per-channel scores."""
+        return self.score_channels(data, ctx).mean(axis=1)
+

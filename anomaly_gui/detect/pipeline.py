@@ -1,0 +1,184 @@
+"""The detection pipeline: choose training data, fit, score every sample, threshold, segment."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..dsp.resample import resample_to
+from ..errors import DataError, ModelFileError
+from ..recording import Recording, check_finite
+from ..segments import SegmentSet, segments_from_scores
+from ..tasks import NULL_TASK, TaskContext, sub
+from .autoencoder import AutoencoderDetector
+from .config import DetectionConfig
+from .threshold import ScoreReference, resolve_threshold
+
+TRAIN_SOURCES = ("whole", "range", "reference")
+
+
+@dataclass(frozen=True)
+class TrainingSource:
+    """What the model learns from: the whole recording, a time range of it, or a reference."""
+
+    kind: str = "whole"
+    range_s: tuple[float, float] | None = None
+    reference: Recording | None = None
+
+    def describe(self) -> str:
+        if self.kind == "range" and self.range_s:
+            return f"range {self.range_s[0]:.3f}–{self.range_s[1]:.3f} s"
+        if self.kind == "reference" and self.reference is not None:
+            return f"reference {self.reference.display_name}"
+        return "whole recording"
+
+
+@dataclass
+class DetectionResult:
+    """Everything one detection run produced, for the GUI, the CLI and exports."""
+
+    scores: np.ndarray
+    channel_scores: np.ndarray
+    threshold: float
+    segments: SegmentSet
+    detector: AutoencoderDetector
+    config: DetectionConfig
+    source_description: str
+    timings: dict = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def resegment(self, threshold: float, channel_names: list[str]) -> SegmentSet:
+        """Segments for another threshold (e.g. the user dragged the line); no rescoring."""
+        return segment(self.scores, self.channel_scores, threshold, self.segments.fs_hz, self.config, channel_names)
+
+
+def segment(
+    scores: np.ndarray,
+    channel_scores: np.ndarray | None,
+    threshold: float,
+    fs_hz: float,
+    config: DetectionConfig,
+    channel_names: list[str],
+) -> SegmentSet:
+    return segments_from_scores(
+        scores,
+        threshold,
+        fs_hz,
+        min_duration_samples=config.min_duration_samples(fs_hz),
+        max_gap_samples=config.merge_gap_samples(fs_hz),
+        channel_scores=channel_scores,
+        channel_names=channel_names,
+    )
+
+
+def prepare_reference(reference: Recording, target: Recording) -> tuple[np.ndarray, list[str]]:
+    """Reference samples matched to the target's channel count and rate, plus notices."""
+    notices = []
+    if reference.n_channels != target.n_channels:
+        raise DataError(
+            f"The reference {reference.display_name} has {reference.n_channels} channel(s) but the "
+            f"recording has {target.n_channels}; select the same number of channels in both."
+        )
+    data = reference.data
+    if abs(reference.fs_hz - target.fs_hz) > 1e-6 * target.fs_hz:
+        data = resample_to(reference.data, reference.fs_hz, target.fs_hz)
+        notices.append(
+            f"The reference was resampled from {reference.fs_hz:g} Hz to {target.fs_hz:g} Hz "
+            "to match the recording."
+        )
+    return np.asarray(data, np.float32), notices
+
+
+def run_detection(
+    recording: Recording,
+    config: DetectionConfig,
+    source: TrainingSource = TrainingSource(),
+    ctx: TaskContext = NULL_TASK,
+    on_epoch: Callable | None = None,
+    detector: AutoencoderDetector | None = None,
+) -> DetectionResult:
+    """Train (unless ``detector`` is given) and score every sample of ``recording``.
+
+    Progress: training fills 0–80 %, scoring 80–100 %. Raises ``DataError`` for NaN/inf or
+    data too short, ``Cancelled`` when ``ctx`` is cancelled.
+    """
+    check_finite(recording)
+    notices: list[str] = []
+    timings: dict = {}
+    train_scores_from: tuple[int, int] | None = None
+    train_data: np.ndarray | None = None
+    if detector is None:
+        if source.kind == "reference":
+            if source.reference is None:
+                raise DataError("No reference recording was given.")
+            check_finite(source.reference)
+            train_data, ref_notices = prepare_reference(source.reference, recording)
+            notices += ref_notices
+        elif source.kind == "range":
+            if not source.range_s:
+                raise DataError("No training time range was given.")
+            t0, t1 = sorted(source.range_s)
+            i0, i1 = recording.time_to_index(t0), recording.time_to_index(t1)
+            if i1 - i0 < 2 * config.window:
+                raise DataError(
+                    f"The training range {t0:.3f}–{t1:.3f} s holds {max(0, i1 - i0)} samples; "
+                    f"at least {2 * config.window} are needed."
+                )
+            train_data = recording.chunk(i0, i1)
+            train_scores_from = (i0, i1)
+        else:
+            train_data = np.asarray(recording.data, np.float32)
+            train_scores_from = (0, recording.n_samples)
+        started = time.perf_counter()
+        detector = AutoencoderDetector(config).fit(
+            train_data, recording.fs_hz, recording.channel_names, sub(ctx, 0.0, 0.8), on_epoch
+        )
+        timings["train_s"] = time.perf_counter() - started
+    else:
+        check_model_fits(detector, recording)
+        config = detector.config
+        timings["train_s"] = 0.0
+    started = time.perf_counter()
+    scores_reference_too = train_data is not None and train_scores_from is None
+    channel_scores = detector.score_channels(
+        np.asarray(recording.data), sub(ctx, 0.8, 0.95 if scores_reference_too else 1.0)
+    )
+    scores = channel_scores.mean(axis=1)
+    if train_data is not None:
+        if scores_reference_too:
+            train_scores = detector.score_samples(train_data, sub(ctx, 0.95, 1.0))
+        else:
+            train_scores = scores[train_scores_from[0] : train_scores_from[1]]
+        detector.score_reference_ = ScoreReference.from_scores(train_scores)
+    timings["score_s"] = time.perf_counter() - started
+    threshold = resolve_threshold(config.threshold, detector.score_reference_, config.threshold_risk)
+    segments = segment(scores, channel_scores, threshold, recording.fs_hz, config, recording.channel_names)
+    ctx.progress(1.0, f"{len(segments)} segment(s) flagged")
+    return DetectionResult(
+        scores=scores,
+        channel_scores=channel_scores,
+        threshold=threshold,
+        segments=segments,
+        detector=detector,
+        config=config,
+        source_description=source.describe() if train_data is not None else "saved model",
+        timings=timings,
+        notices=notices,
+    )
+
+
+def check_model_fits(detector: AutoencoderDetector, recording: Recording) -> None:
+    """A saved model scores only data with its channel count and sampling rate."""
+    if detector.n_channels_ != recording.n_channels:
+        raise ModelFileError(
+            f"The model was trained on {detector.n_channels_} channel(s) "
+            f"({', '.join(detector.channel_names_)}); the recording has {recording.n_channels}."
+        )
+    if abs(detector.fs_hz_ - recording.fs_hz) > 1e-6 * recording.fs_hz:
+        raise ModelFileError(
+            f"The model was trained at {detector.fs_hz_:g} Hz; the recording is at "
+            f"{recording.fs_hz:g} Hz. Resample it or pass --fs if the file's rate is wrong."
+        )

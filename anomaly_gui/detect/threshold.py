@@ -1,0 +1,106 @@
+"""Thresholds from training scores: an automatic extreme-value rule, percentiles, fixed values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import parse_threshold
+
+_N_QUANTILES = 1001
+_TAIL_QUANTILE = 0.98
+_MAX_FIT_SCORES = 2_000_000
+
+
+@dataclass(frozen=True)
+class ScoreReference:
+    """A compact description of the scores of the training data (saved with a model).
+
+    ``quantiles`` are 1001 evenly spaced quantiles of the scores. The upper tail above the
+    98th percentile ``tail_start`` is described by a generalised Pareto distribution
+    (``tail_shape``, ``tail_scale``): peaks over threshold, as in extreme-value theory.
+    """
+
+    quantiles: np.ndarray
+    tail_start: float
+    tail_shape: float
+    tail_scale: float
+
+    @classmethod
+    def from_scores(cls, scores: np.ndarray) -> "ScoreReference":
+        s = np.asarray(scores, np.float64).ravel()
+        s = s[np.isfinite(s)]
+        if s.size == 0:
+            s = np.zeros(1)
+        if s.size > _MAX_FIT_SCORES:
+            s = s[:: int(np.ceil(s.size / _MAX_FIT_SCORES))]
+        q = np.quantile(s, np.linspace(0, 1, _N_QUANTILES))
+        start = float(np.quantile(s, _TAIL_QUANTILE))
+        shape, scale = _fit_tail(s[s > start] - start)
+        return cls(q, start, shape, scale)
+
+    def percentile(self, p: float) -> float:
+        return float(np.interp(p / 100.0, np.linspace(0, 1, len(self.quantiles)), self.quantiles))
+
+    def exceedance_level(self, risk: float) -> float:
+        """The score exceeded by a fraction ``risk`` of normal samples (from the fitted tail)."""
+        tail_fraction = 1.0 - _TAIL_QUANTILE
+        if risk >= tail_fraction:
+            return self.percentile(100.0 * (1.0 - risk))
+        ratio = risk / tail_fraction
+        if abs(self.tail_shape) < 1e-6:
+            return self.tail_start - self.tail_scale * np.log(ratio)
+        return self.tail_start + self.tail_scale / self.tail_shape * (ratio ** (-self.tail_shape) - 1.0)
+
+    def to_dict(self) -> dict:
+        return {
+            "quantiles": self.quantiles.tolist(),
+            "tail_start": self.tail_start,
+            "tail_shape": self.tail_shape,
+            "tail_scale": self.tail_scale,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ScoreReference":
+        return cls(
+            np.asarray(d["quantiles"], np.float64),
+            float(d["tail_start"]),
+            float(d["tail_shape"]),
+            float(d["tail_scale"]),
+        )
+
+
+def _fit_tail(excesses: np.ndarray) -> tuple[float, float]:
+    """Shape and scale of a generalised Pareto fit to the excesses (method of moments if the
+    maximum-likelihood fit fails or there are too few points)."""
+    x = excesses[excesses > 0]
+    if x.size < 10:
+        return 0.0, float(np.mean(x)) if x.size else 1e-12
+    try:
+        from scipy.stats import genpareto
+
+        shape, _, scale = genpareto.fit(x, floc=0.0)
+        if np.isfinite(shape) and np.isfinite(scale) and scale > 0:
+            # Very heavy fitted tails (shape ≥ 0.5) extrapolate wildly; cap them.
+            return float(min(shape, 0.5)), float(scale)
+    except Exception:
+        pass
+    mean, var = float(np.mean(x)), float(np.var(x))
+    shape = 0.5 * (1.0 - mean * mean / var) if var > 0 else 0.0
+    return float(min(shape, 0.5)), float(max(mean * (1.0 - shape), 1e-12))
+
+
+def resolve_threshold(spec: str, reference: ScoreReference, risk: float) -> float:
+    """Turn a threshold spec into a score value.
+
+    ``auto``: the level a normal sample exceeds with probability ``risk`` according to the
+    extreme-value fit of the training scores' tail (needs no per-file tuning);
+    ``pNN``: the NN-th percentile of the training scores; a number: that value.
+    """
+    kind, value = parse_threshold(spec)
+    if kind == "auto":
+        return float(reference.exceedance_level(risk))
+    if kind == "percentile":
+        return reference.percentile(float(value))
+    return float(value)

@@ -1,0 +1,1 @@
+"""PyTorch networks, training loop and model files (imported only when a model is used)."""

@@ -1,0 +1,115 @@
+"""The training loop: optimiser, validation split, early stopping, per-batch cancel, epoch stats."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import torch
+
+from ..errors import TrainingError
+from ..tasks import TaskContext
+from .networks import ConvAutoencoder, ConvVAE
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    epoch: int  # 1-based
+    n_epochs: int
+    train_loss: float
+    val_loss: float
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    epochs: int = 15
+    batch_size: int = 128
+    learning_rate: float = 2e-3
+    windows_per_epoch: int = 8192
+    validation_fraction: float = 0.1
+    patience: int = 4
+    kl_weight: float = 1.0
+    seed: int = 0
+
+
+def _loss(net: ConvAutoencoder, batch: torch.Tensor, kl_weight: float) -> torch.Tensor:
+    if isinstance(net, ConvVAE):
+        recon, mu, logvar = net.forward_train(batch)
+        # Negative ELBO per element: Gaussian reconstruction term plus the KL divergence of the
+        # posterior from N(0, I), the KL of a window spread over that window's elements.
+        rec = torch.mean((recon - batch) ** 2)
+        kl = -0.5 * torch.mean(torch.sum(1 + logvar - mu**2 - logvar.exp(), dim=1))
+        return rec + kl_weight * kl / batch[0].numel()
+    return torch.mean((net(batch) - batch) ** 2)
+
+
+def train_network(
+    net: ConvAutoencoder,
+    windows: np.ndarray,
+    settings: TrainingSettings,
+    ctx: TaskContext,
+    on_epoch: Callable[[EpochStats], None] | None = None,
+) -> list[EpochStats]:
+    """Train ``net`` to reconstruct ``windows`` ``(n, ch, w)``; return per-epoch statistics.
+
+    Keeps the weights of the epoch with the lowest validation loss. Checks for cancel after
+    every batch so a Cancel takes effect within one batch.
+    """
+    n = len(windows)
+    if n < 4:
+        raise TrainingError(f"Only {n} training window(s); the training data is too short.")
+    rng = np.random.default_rng(settings.seed)
+    torch.manual_seed(settings.seed)
+    order = rng.permutation(n)
+    n_val = max(1, int(round(n * settings.validation_fraction)))
+    val_idx, train_idx = order[:n_val], order[n_val:]
+    val = torch.from_numpy(windows[val_idx[: max(1, settings.windows_per_epoch // 8)]])
+    optimiser = torch.optim.Adam(net.parameters(), lr=settings.learning_rate)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=max(1, settings.epochs))
+    per_epoch = min(len(train_idx), settings.windows_per_epoch)
+    n_batches = max(1, math.ceil(per_epoch / settings.batch_size))
+    history: list[EpochStats] = []
+    best_loss, best_state, stale = math.inf, None, 0
+    started = time.perf_counter()
+    for epoch in range(settings.epochs):
+        net.train()
+        chosen = rng.choice(train_idx, size=per_epoch, replace=False)
+        total = 0.0
+        for b in range(n_batches):
+            ctx.check_cancelled()
+            batch = torch.from_numpy(windows[np.sort(chosen[b * settings.batch_size : (b + 1) * settings.batch_size])])
+            if len(batch) == 0:
+                continue
+            optimiser.zero_grad(set_to_none=True)
+            loss = _loss(net, batch, settings.kl_weight)
+            if not torch.isfinite(loss):
+                raise TrainingError("Training diverged (the loss became NaN or infinite).")
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+            optimiser.step()
+            total += float(loss.detach()) * len(batch)
+            done = (epoch + (b + 1) / n_batches) / settings.epochs
+            ctx.progress(done, f"Epoch {epoch + 1}/{settings.epochs}, loss {total / ((b + 1) * settings.batch_size):.4g}")
+        scheduler.step()
+        net.eval()
+        with torch.no_grad():
+            val_loss = float(torch.mean((net(val) - val) ** 2))
+        stats = EpochStats(epoch + 1, settings.epochs, total / per_epoch, val_loss, time.perf_counter() - started)
+        history.append(stats)
+        if on_epoch is not None:
+            on_epoch(stats)
+        if val_loss < best_loss * (1 - 1e-4):
+            best_loss, stale = val_loss, 0
+            best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+        else:
+            stale += 1
+            if stale >= settings.patience:
+                break
+    if best_state is not None:
+        net.load_state_dict(best_state)
+    net.eval()
+    return history
