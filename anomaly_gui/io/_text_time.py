@@ -1,0 +1,216 @@
+"""Time and sample-index columns of text tables: which column, what kind, which rate.
+
+Candidates are the first column whose header is time-like (``time``, ``t``, ``timestamp``,
+``datetime``, ``date``, ``seconds``, ``time_s``, ``time (ms)``, ``Zeit``, …), then index-like
+columns (``index``, ``sample``, an empty first header). A table without a header offers its
+first column (when it has two or more). A header that names its first column otherwise
+(``a``, ``Temp``) is believed: that column is data.
+
+* Text timestamps (ISO 8601, ``YYYY-MM-DD HH:MM:SS``, …): clock time; the rate is
+  1 / median step and ``start_time`` the first stamp.
+* Numbers under a header naming a unit (``seconds``, ``time_s``, ``time (ms)``): elapsed
+  time in that unit; rate = 1 / median step.
+* Integers stepping by exactly 1 from 0 or 1 in any other candidate (TimeEval's
+  ``timestamp`` 0, 1, 2, …, a saved pandas index): a **sample index**. It is not a channel and
+  gives no rate in Hz, so the caller must still supply one.
+* Numbers between 9.4e8 and 4.1e9 (or 1e3 times that) under a time-like header: Unix epoch
+  seconds (milliseconds), i.e. clock time.
+* Other numbers under a time-like header: elapsed seconds.
+* The first column of a header-less table counts as time only when strictly increasing with regular steps
+  (99 % within 1 % of the median), so a rising signal is not mistaken for time.
+
+A candidate that fails its checks (e.g. does not increase) stays an ordinary column.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+_UNIT_IN_NAME = re.compile(r"^(?P<base>.*?)\s*[\[(](?P<unit>[^\])]*)[\])]\s*$")
+
+_TIME_NAMES = {
+    "time", "t", "timestamp", "timestamps", "datetime", "date", "date_time", "date time",
+    "seconds", "second", "secs", "sec", "elapsed", "elapsed_time", "elapsed time", "clock",
+    "time_s", "time_sec", "t_s", "time_ms", "t_ms", "time_us", "unix", "epoch",
+    "zeit", "temps", "tiempo", "tempo", "datum", "fecha",
+}
+_INDEX_NAMES = {"", "index", "idx", "sample", "samples", "sample_index", "n", "#"}
+_UNIT_SCALE = {"s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
+               "ms": 1e-3, "msec": 1e-3, "millis": 1e-3, "milliseconds": 1e-3,
+               "us": 1e-6, "µs": 1e-6, "microseconds": 1e-6}
+
+
+@dataclass(frozen=True)
+class TimeColumn:
+    """A column that is time or a sample index; ``rate_hz`` is None for an index."""
+
+    index: int
+    name: str
+    kind: str  # "seconds", "clock" or "index"
+    rate_hz: float | None
+    start_time: object = None
+    irregular_steps: int = 0
+
+
+def find_time_columns(
+    columns: list, names: list[str], has_header: bool, meta: dict
+) -> list[TimeColumn]:
+    """Time and index columns: at most one that gives a rate, plus any sample-index columns."""
+    if len(columns) < 2:
+        return []
+    time_named, index_named = [], []
+    if has_header:
+        for i, name in enumerate(names):
+            base, unit = split_unit(name)
+            key = base.lower().strip()
+            if key in _TIME_NAMES or key.startswith(("time_", "time ")):
+                time_named.append((i, key, unit.lower()))
+            elif key in _INDEX_NAMES and (key or i == 0):
+                index_named.append((i, key, unit.lower()))
+    candidates = time_named[:1] + index_named
+    if not candidates and not has_header:
+        candidates = [(0, None, "")]
+    found: list[TimeColumn] = []
+    for i, key, unit in candidates:
+        column = _classify_time(columns[i], i, names[i], key, unit)
+        if column is None or (column.kind != "index" and any(f.kind != "index" for f in found)):
+            continue
+        found.append(column)
+        if len(found) == len(columns) - 1:
+            break  # keep at least one column as data
+    timed = [f for f in found if f.kind != "index"]
+    if timed:
+        meta["time_column"] = timed[0].name or "(unnamed)"
+        meta["time_kind"] = timed[0].kind
+        if timed[0].irregular_steps:
+            meta["irregular_steps"] = timed[0].irregular_steps
+            meta["warnings"].append(
+                f"column '{meta['time_column']}': {timed[0].irregular_steps} step(s) differ from "
+                f"the median step of {1 / timed[0].rate_hz:g} s; samples are treated as evenly spaced"
+            )
+        if timed[0].kind == "seconds":
+            i = timed[0].index
+            meta["t0_s"] = float(_as_float(columns[i])[0]) * _unit_scale(*_time_key(names[i]))
+    index_columns = [f.name or "(unnamed)" for f in found if f.kind == "index"]
+    if index_columns:
+        meta["index_columns"] = index_columns
+    return found
+
+
+def _time_key(name: str) -> tuple[str, str]:
+    base, unit = split_unit(name)
+    return base.lower().strip(), unit.lower()
+
+
+def _unit_scale(key: str | None, unit: str) -> float:
+    if unit in _UNIT_SCALE:
+        return _UNIT_SCALE[unit]
+    if key:
+        for suffix, scale in (("_ms", 1e-3), ("_us", 1e-6), ("_s", 1.0), ("_sec", 1.0)):
+            if key.endswith(suffix):
+                return scale
+        if key in _UNIT_SCALE:
+            return _UNIT_SCALE[key]
+    return 1.0
+
+
+def _names_unit(key: str | None, unit: str) -> bool:
+    return bool(unit in _UNIT_SCALE or (key and (key in _UNIT_SCALE or key.endswith(("_s", "_ms", "_us", "_sec")))))
+
+
+def _as_float(column) -> np.ndarray:
+    return column.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _classify_time(column, index, name, key, unit) -> TimeColumn | None:
+    import pandas as pd
+
+    if column.dtype.kind not in "biuf":
+        stamps = _parse_datetimes(column)
+        if stamps is None:
+            return None
+        elapsed = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy()
+        step = _regular_step(elapsed, strict=False)
+        if step is None:
+            return None
+        start = stamps.iloc[0].to_pydatetime()
+        return TimeColumn(index, name, "clock", 1.0 / step, start, _irregular(elapsed, step))
+    values = _as_float(column)
+    if len(values) < 2 or not np.isfinite(values).all():
+        return None
+    steps = np.diff(values)
+    if key is None or key in _INDEX_NAMES or not _names_unit(key, unit):
+        integral = np.array_equal(values, np.round(values))
+        if integral and values[0] in (0, 1) and np.all(steps == 1):
+            return TimeColumn(index, name, "index", None)
+    if key is None:
+        step = _regular_step(values, strict=True)
+        return None if step is None else TimeColumn(index, name, "seconds", 1.0 / step)
+    if key in _INDEX_NAMES:
+        return None
+    if not _names_unit(key, unit):
+        for low, high, scale in ((9.4e8, 4.1e9, 1.0), (9.4e11, 4.1e12, 1e-3)):
+            if low <= values[0] <= high:
+                step = _regular_step(values * scale, strict=False)
+                if step is None:
+                    return None
+                start = pd.Timestamp(values[0] * scale, unit="s").to_pydatetime()
+                irregular = _irregular(values * scale, step)
+                return TimeColumn(index, name, "clock", 1.0 / step, start, irregular)
+    seconds = values * _unit_scale(key, unit)
+    step = _regular_step(seconds, strict=False)
+    if step is None:
+        return None
+    return TimeColumn(index, name, "seconds", 1.0 / step, None, _irregular(seconds, step))
+
+
+def _irregular(times: np.ndarray, step: float) -> int:
+    """How many steps differ from ``step`` by more than 1 % (gaps, jitter, repeats)."""
+    steps = np.diff(times[np.isfinite(times)])
+    return int(np.count_nonzero(np.abs(steps - step) > 0.01 * step))
+
+
+def _parse_datetimes(column):
+    import pandas as pd
+
+    text = column.astype(str).str.strip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stamps = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        if stamps.notna().mean() < 0.95:
+            stamps = pd.to_datetime(text, errors="coerce")
+    if len(stamps) < 2 or stamps.notna().mean() < 0.95 or pd.isna(stamps.iloc[0]):
+        return None
+    return stamps
+
+
+def _regular_step(times: np.ndarray, strict: bool) -> float | None:
+    """The sampling step of increasing ``times``; None when they do not increase.
+
+    ``strict``: every step must be positive and 99 % of them within 1 % of the median.
+    """
+    steps = np.diff(times[np.isfinite(times)])
+    if len(steps) == 0:
+        return None
+    median = float(np.median(steps))
+    if not median > 0:
+        return None
+    if strict:
+        regular = np.abs(steps - median) <= 0.01 * median
+        if (steps <= 0).any() or regular.mean() < 0.99:
+            return None
+    # The mean step over a regular run averages out decimal rounding of the printed times.
+    mean = (times[-1] - times[0]) / (len(times) - 1) if np.isfinite(times[[0, -1]]).all() else median
+    step = mean if abs(mean - median) <= 1e-6 * median else median
+    return float(f"{step:.12g}")
+
+
+def split_unit(name: str) -> tuple[str, str]:
+    match = _UNIT_IN_NAME.match(name)
+    if match and match.group("base").strip():
+        return match.group("base").strip(), match.group("unit").strip()
+    return name, ""

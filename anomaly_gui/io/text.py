@@ -1,0 +1,296 @@
+"""CSV/TSV/TXT tables: sniff the layout from the first bytes, parse with pandas' C engine.
+
+Layout rules
+------------
+* Encoding: UTF-8 (with or without BOM), UTF-16 with BOM, else Latin-1.
+* Leading blank lines and comment lines (``#``, ``%``, ``//``) are skipped.
+* Delimiter: the first of tab, ``;``, ``,``, ``|`` that splits the sampled lines into the
+  same number (> 1) of fields; else runs of whitespace; else one column.
+* Decimal comma: with a non-comma delimiter, numbers written ``1,5`` (and none ``1.5``).
+* Header: the first row is a header when one of its fields is text where the second row
+  holds a number or a timestamp.
+
+Columns
+-------
+The time column (which one; clock time, elapsed seconds or a sample index; the rate) is found
+by the rules in ``_text_time``; it is not a data channel. Columns named like labels (``anomaly``, ``is_anomaly``, ``label``, ``changepoint``, …)
+holding only 0/1 become ``Annotations`` (runs of 1 as intervals) instead of channels, so
+ground truth is never fed to a detector. Other non-numeric columns are skipped and listed
+with the reason in ``meta["skipped_columns"]``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ReadError
+from ..recording import Annotations, Channel, Recording
+from ._common import make_recording, read_head, resolve_rate
+from ._text_time import find_time_columns, split_unit
+
+_SNIFF_BYTES = 256 * 1024
+_SNIFF_LINES = 200
+_COMMENT_PREFIXES = ("#", "%", "//")
+_DELIMITERS = ("\t", ";", ",", "|")
+_MISSING = {"", "na", "n/a", "nan", "null", "none", "-", "?"}
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$", re.I)
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
+_DECIMAL_POINT = re.compile(r"^[+-]?\d*\.\d+([eE][+-]?\d+)?$")
+_DATE = re.compile(
+    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
+    r"|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}( \d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)?$"
+)
+_LABEL_NAMES = {
+    "anomaly", "anomalies", "is_anomaly", "anomalous", "is_anomalous", "anomaly_label",
+    "label", "labels", "changepoint", "change_point", "changepoints", "outlier", "is_outlier",
+}
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """What the sniffer found: everything ``pandas.read_csv`` needs."""
+
+    encoding: str
+    skip_rows: int
+    delimiter: str | None  # None: whitespace; "" : a single column
+    decimal: str
+    has_header: bool
+    comment: str | None
+
+
+def read_text(path: Path, fs_hz: float | None = None) -> Recording:
+    """Read a delimited text table (see the module docstring for the rules)."""
+    layout = sniff_layout(path)
+    frame = _parse(path, layout)
+    if len(frame) == 0:
+        raise ReadError(f"'{path.name}' has a header but no data rows.")
+
+    names = _column_names(frame, layout.has_header)
+    meta: dict = {
+        "delimiter": {None: "whitespace", "": None}.get(layout.delimiter, layout.delimiter),
+        "decimal": layout.decimal,
+        "header": layout.has_header,
+        "encoding": layout.encoding,
+        "skipped_columns": {},
+        "warnings": [],
+    }
+    columns = [frame.iloc[:, i] for i in range(frame.shape[1])]
+    found = find_time_columns(columns, names, layout.has_header, meta)
+    excluded = {f.index for f in found}
+    time = next((f for f in found if f.kind != "index"), None)
+    stated_hz, start_time = (time.rate_hz, time.start_time) if time else (None, None)
+
+    channels: list[Channel] = []
+    values: list[np.ndarray] = []
+    label_runs: list[tuple[int, int, str]] = []
+    for i, (column, name) in enumerate(zip(columns, names)):
+        if i in excluded:
+            continue
+        numeric = _numeric_values(column, name, meta)
+        if numeric is None:
+            continue
+        if layout.has_header and _is_label_column(name, numeric):
+            label_runs += _runs_of_ones(numeric, name)
+            meta.setdefault("label_columns", []).append(name)
+            continue
+        base, unit = split_unit(name)
+        channels.append(Channel(base or name, unit))
+        values.append(numeric)
+
+    if not values:
+        found = ", ".join(names) if layout.has_header else f"{len(names)} column(s)"
+        raise ReadError(f"'{path.name}' contains no numeric data columns (found: {found}).")
+    hint = ""
+    if time is None and found:
+        hint = f"Its column '{found[0].name}' counts samples, which does not give a rate in Hz."
+    rate = resolve_rate(path, stated_hz, fs_hz, meta, hint)
+    if not meta["warnings"]:
+        del meta["warnings"]
+    data = np.empty((len(frame), len(values)), dtype=np.float32)
+    for j, column_values in enumerate(values):
+        data[:, j] = column_values
+    return make_recording(
+        path, data, rate, channels, "text",
+        annotations=_annotations(label_runs), start_time=start_time, meta=meta,
+    )
+
+
+def sniff_layout(path: Path) -> TextLayout:
+    """Guess encoding, delimiter, decimal mark and header from the first 256 kB."""
+    raw = read_head(path, _SNIFF_BYTES)
+    encoding, text = _decode(raw, path)
+    lines = text.splitlines()
+    if len(raw) == _SNIFF_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut in the middle
+    skip = 0
+    comment = None
+    while skip < len(lines) and (not lines[skip].strip() or lines[skip].lstrip().startswith(_COMMENT_PREFIXES)):
+        stripped = lines[skip].lstrip()
+        if stripped.startswith("#"):
+            comment = "#"
+        skip += 1
+    sample = [ln for ln in lines[skip : skip + _SNIFF_LINES * 2] if ln.strip()][:_SNIFF_LINES]
+    if not sample:
+        raise ReadError(f"'{path.name}' contains no data (only blank or comment lines).")
+
+    delimiter = _sniff_delimiter(sample)
+    rows = [_split(ln, delimiter) for ln in sample[:_SNIFF_LINES]]
+    decimal = "."
+    if delimiter != ",":
+        fields = [f.strip() for row in rows[1:] or rows for f in row]
+        if any(_DECIMAL_COMMA.match(f) for f in fields) and not any(_DECIMAL_POINT.match(f) for f in fields):
+            decimal = ","
+    has_header = _has_header(rows, decimal)
+    return TextLayout(encoding, skip, delimiter, decimal, has_header, comment)
+
+
+def _decode(raw: bytes, path: Path) -> tuple[str, str]:
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", raw[3:].decode("utf-8", errors="replace")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", raw.decode("utf-16", errors="replace")
+    if b"\x00" in raw:
+        raise ReadError(f"'{path.name}' is not a text table (it contains binary data).")
+    try:
+        return "utf-8", codecs.getincrementaldecoder("utf-8")().decode(raw, final=False)
+    except UnicodeDecodeError:
+        return "latin-1", raw.decode("latin-1")
+
+
+def _split(line: str, delimiter: str | None) -> list[str]:
+    if delimiter is None:
+        return line.split()
+    if delimiter == "":
+        return [line]
+    return next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
+
+
+def _sniff_delimiter(sample: list[str]) -> str | None:
+    for delimiter in _DELIMITERS:
+        counts = [len(_split(ln, delimiter)) for ln in sample]
+        mode = max(set(counts), key=counts.count)
+        if mode > 1 and counts.count(mode) >= 0.9 * len(counts):
+            return delimiter
+    counts = [len(ln.split()) for ln in sample]
+    mode = max(set(counts), key=counts.count)
+    if mode > 1 and counts.count(mode) >= 0.9 * len(counts):
+        return None
+    return ""
+
+
+def _kind(field: str, decimal: str) -> str:
+    field = field.strip().strip('"').strip()
+    if field.lower() in _MISSING:
+        return "missing"
+    if _NUMBER.match(field) and ("," not in field or decimal == ","):
+        return "number"
+    if _DATE.match(field):
+        return "date"
+    return "text"
+
+
+def _has_header(rows: list[list[str]], decimal: str) -> bool:
+    first = [_kind(f, decimal) for f in rows[0]]
+    if len(rows) == 1:
+        return all(k in ("text", "missing") for k in first) and "text" in first
+    second = [_kind(f, decimal) for f in rows[1]]
+    return any(a == "text" and b in ("number", "date") for a, b in zip(first, second))
+
+
+def _parse(path: Path, layout: TextLayout):
+    import pandas as pd  # lazily: ~0.3 s to import
+
+    if layout.delimiter is None:
+        sep = r"\s+"
+    elif layout.delimiter == "":
+        sep = ";" if layout.decimal == "," else ","
+    else:
+        sep = layout.delimiter
+    try:
+        return pd.read_csv(
+            path,
+            sep=sep,
+            decimal=layout.decimal,
+            header=0 if layout.has_header else None,
+            skiprows=layout.skip_rows,
+            encoding=layout.encoding,
+            comment=layout.comment,
+            skipinitialspace=True,
+            skip_blank_lines=True,
+            engine="c",
+            low_memory=False,
+        )
+    except pd.errors.EmptyDataError as exc:
+        raise ReadError(f"'{path.name}' contains no data rows.") from exc
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        message = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise ReadError(f"'{path.name}' could not be parsed as a table: {message}") from exc
+
+
+def _column_names(frame, has_header: bool) -> list[str]:
+    if not has_header:
+        return [f"ch{i}" for i in range(frame.shape[1])]
+    names = []
+    for i, name in enumerate(frame.columns):
+        name = str(name).strip()
+        names.append("" if name.startswith("Unnamed: ") else name)
+    return names
+
+
+def _numeric_values(column, name: str, meta: dict) -> np.ndarray | None:
+    """The column as float64 values, or None (recorded in meta) when it is not numeric."""
+    import pandas as pd
+
+    label = name or "(unnamed)"
+    if column.dtype.kind in "biuf":
+        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        present = column.notna() & ~column.astype(str).str.strip().str.lower().isin(_MISSING)
+        values = pd.to_numeric(column.where(present), errors="coerce").to_numpy(dtype=np.float64)
+        n_present, n_ok = int(present.sum()), int(np.count_nonzero(~np.isnan(values)))
+        if n_present == 0:
+            meta["skipped_columns"][label] = "empty"
+            return None
+        if n_ok < 0.9 * n_present:
+            meta["skipped_columns"][label] = "not numeric"
+            return None
+        if n_ok < n_present:
+            meta["warnings"].append(
+                f"column '{label}': {n_present - n_ok} non-numeric value(s) read as NaN"
+            )
+    if np.isnan(values).all():
+        meta["skipped_columns"][label] = "empty"
+        return None
+    return values
+
+
+def _is_label_column(name: str, values: np.ndarray) -> bool:
+    if name.strip().lower() not in _LABEL_NAMES:
+        return False
+    finite = values[np.isfinite(values)]
+    return bool(finite.size) and bool(np.isin(finite, (0.0, 1.0)).all())
+
+
+def _runs_of_ones(values: np.ndarray, name: str) -> list[tuple[int, int, str]]:
+    flags = np.concatenate(([0], (values == 1).astype(np.int8), [0]))
+    edges = np.flatnonzero(np.diff(flags))
+    return [(int(a), int(b - a), name) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def _annotations(runs: list[tuple[int, int, str]]) -> Annotations:
+    if not runs:
+        return Annotations()
+    runs.sort(key=lambda run: run[0])
+    return Annotations(
+        onset_samples=np.array([r[0] for r in runs], dtype=np.int64),
+        labels=tuple(r[2] for r in runs),
+        duration_samples=np.array([r[1] for r in runs], dtype=np.int64),
+        source="label columns",
+    )
