@@ -1,0 +1,291 @@
+"""The ``anomaly-gui`` command: open the window, or run the core from the shell.
+
+    anomaly-gui [FILE] [--fs HZ] [--channels LIST] [--detect] [--screenshot OUT.png]
+    anomaly-gui info FILE [--fs HZ] [--json]
+    anomaly-gui detect FILE [options]
+
+Expected failures print one line to stderr and exit with status 2; a cancelled run (Ctrl+C)
+exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .errors import AnomalyGuiError, Cancelled
+
+SUBCOMMANDS = ("info", "detect")
+
+
+class _TextProgress:
+    """Progress on stderr: a rewritten line on a terminal, nothing when piped."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._enabled = enabled and sys.stderr.isatty()
+        self._last = 0.0
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        now = time.monotonic()
+        if self._enabled and (now - self._last > 0.2 or fraction >= 1.0):
+            self._last = now
+            sys.stderr.write(f"\r{100 * fraction:5.1f}%  {message[:70]:<70}")
+            if fraction >= 1.0:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    def check_cancelled(self) -> None:
+        pass
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _time_range(text: str) -> tuple[float, float]:
+    try:
+        start, end = (float(p) for p in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not START:END in seconds") from None
+    if not end > start >= 0:
+        raise argparse.ArgumentTypeError(f"'{text}': END must be after START, both ≥ 0")
+    return start, end
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="anomaly-gui",
+        description="Find, review and export anomalies in sensor and ECG recordings. "
+        "Without a subcommand, opens the window. Subcommands: info, detect "
+        "(see 'anomaly-gui info -h', 'anomaly-gui detect -h').",
+    )
+    p.add_argument("file", nargs="?", help="recording to open")
+    p.add_argument("--fs", type=_positive_float, metavar="HZ", help="sampling rate, if the file lacks it")
+    p.add_argument("--channels", metavar="LIST", help="channels to open: indices or names, comma-separated")
+    p.add_argument("--demo", action="store_true", help="open the bundled demo ECG recording")
+    p.add_argument("--detect", action="store_true", help="train and detect with default settings on opening")
+    p.add_argument("--epochs", type=int, metavar="N", help="training epochs for --detect")
+    p.add_argument("--screenshot", metavar="OUT.png", help="save a screenshot of the window once drawn, then exit")
+    p.add_argument("--version", action="version", version=f"anomaly-gui {__version__}")
+    return p
+
+
+def _info_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="anomaly-gui info", description="Describe a recording.")
+    p.add_argument("file")
+    p.add_argument("--fs", type=_positive_float, metavar="HZ", help="sampling rate, if the file lacks it")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    return p
+
+
+def _detect_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="anomaly-gui detect",
+        description="Train a convolutional autoencoder (or VAE) and flag anomalous segments.",
+    )
+    p.add_argument("file")
+    p.add_argument("--fs", type=_positive_float, metavar="HZ", help="sampling rate of FILE")
+    p.add_argument("--channels", metavar="LIST", help="indices or names; also applied to --reference")
+    train = p.add_mutually_exclusive_group()
+    train.add_argument("--reference", metavar="FILE", help="train on this recording (e.g. a healthy run)")
+    train.add_argument("--train-range", type=_time_range, metavar="START:END", help="train on this time range (s)")
+    p.add_argument("--reference-fs", type=_positive_float, metavar="HZ", help="sampling rate of --reference")
+    p.add_argument("--model", choices=("ae", "vae"), default=None, help="network (default: ae)")
+    p.add_argument("--epochs", type=int, metavar="N", help="training epochs (default: 15)")
+    p.add_argument("--threshold", metavar="auto|pNN|VALUE", help="flagging threshold (default: auto)")
+    p.add_argument("--seed", type=int, metavar="N", help="random seed (default: 0)")
+    p.add_argument("--segments-out", metavar="PATH.csv|.json", help="write the segments")
+    p.add_argument("--scores-out", metavar="PATH.npy", help="write one float32 score per sample")
+    p.add_argument("--model-out", metavar="PATH", help="save the trained model")
+    p.add_argument("--model-in", metavar="PATH", help="score with a saved model instead of training")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    return p
+
+
+def _load(path: str, fs: float | None, channels: str | None = None):
+    from .io import read_recording
+    from .recording import parse_channel_spec
+
+    rec = read_recording(path, fs_hz=fs)
+    return rec.select_channels(parse_channel_spec(channels, rec.channel_names))
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    rec = _load(args.file, args.fs)
+    info = {
+        "n_samples": rec.n_samples,
+        "fs": rec.fs_hz,
+        "channels": rec.channel_names,
+        "units": [c.unit for c in rec.channels],
+        "duration_s": rec.duration_s,
+        "start_time": rec.start_time.isoformat() if rec.start_time else None,
+        "n_annotations": len(rec.annotations),
+    }
+    if args.json:
+        print(json.dumps(info))
+        return 0
+    print(f"file:        {rec.source}")
+    print(f"format:      {rec.meta.get('format', '?')}")
+    print(f"samples:     {rec.n_samples}  ({_hms(rec.duration_s)})")
+    print(f"rate:        {rec.fs_hz:g} Hz")
+    print(f"start time:  {info['start_time'] or 'not stated'}")
+    print(f"annotations: {len(rec.annotations)}")
+    for i, ch in enumerate(rec.channels):
+        print(f"  [{i}] {ch.name}" + (f" ({ch.unit})" if ch.unit else ""))
+    return 0
+
+
+def _hms(seconds: float) -> str:
+    h, rem = divmod(seconds, 3600)
+    m, s = divmod(rem, 60)
+    return f"{int(h):02d}:{int(m):02d}:{s:06.3f}"
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    import numpy as np
+
+    from .detect.config import DetectionConfig
+    from .detect.pipeline import TrainingSource, run_detection
+    from .io.export import write_segments
+
+    if args.reference_fs and not args.reference:
+        raise AnomalyGuiError("--reference-fs needs --reference.")
+    if args.model_in and (args.reference or args.train_range or args.model_out or args.model or args.epochs):
+        raise AnomalyGuiError("--model-in scores with a saved model; it cannot be combined with training options.")
+    if args.scores_out and Path(args.scores_out).suffix.lower() != ".npy":
+        raise AnomalyGuiError("--scores-out must be a .npy path.")
+    if args.segments_out and Path(args.segments_out).suffix.lower() not in (".csv", ".json"):
+        raise AnomalyGuiError("--segments-out must end in .csv or .json.")
+
+    started = time.perf_counter()
+    rec = _load(args.file, args.fs, args.channels)
+    source = TrainingSource()
+    if args.reference:
+        source = TrainingSource(kind="reference", reference=_load(args.reference, args.reference_fs, args.channels))
+    elif args.train_range:
+        source = TrainingSource(kind="range", range_s=args.train_range)
+    load_s = time.perf_counter() - started
+
+    detector = None
+    if args.model_in:
+        from .model.persistence import load_detector
+
+        detector = load_detector(args.model_in)
+        config = detector.config
+    else:
+        config = DetectionConfig()
+    overrides = {
+        k: v
+        for k, v in {"model": args.model, "epochs": args.epochs, "threshold": args.threshold, "seed": args.seed}.items()
+        if v is not None
+    }
+    config = dataclasses.replace(config, **overrides)
+    if detector is not None:
+        detector.config = config
+    ctx = _TextProgress(enabled=not args.json)
+    result = run_detection(rec, config, source, ctx, detector=detector)
+    for notice in result.notices:
+        print(notice, file=sys.stderr)
+    if args.model_out:
+        from .model.persistence import save_detector
+
+        save_detector(args.model_out, result.detector)
+    settings = dict(config.to_dict(), training=result.source_description)
+    if args.segments_out:
+        write_segments(args.segments_out, result.segments, rec, settings, result.threshold)
+    if args.scores_out:
+        np.save(args.scores_out, result.scores.astype(np.float32))
+
+    if args.json:
+        doc = {
+            "n_samples": rec.n_samples,
+            "fs": rec.fs_hz,
+            "channels": rec.channel_names,
+            "threshold": result.threshold,
+            "segments": [
+                {k: r[k] for k in ("start_s", "end_s", "start_sample", "end_sample", "score", "channels")}
+                for r in result.segments.to_records()
+            ],
+            "timings": {
+                "load_s": round(load_s, 4),
+                "train_s": round(result.timings["train_s"], 4),
+                "score_s": round(result.timings["score_s"], 4),
+            },
+        }
+        print(json.dumps(doc))
+        return 0
+    print(
+        f"{rec.display_name}: {len(result.segments)} segment(s) above threshold {result.threshold:.4g} "
+        f"(trained on {result.source_description}; load {load_s:.1f} s, train "
+        f"{result.timings['train_s']:.1f} s, score {result.timings['score_s']:.1f} s)"
+    )
+    for i, s in enumerate(result.segments.to_records()):
+        print(
+            f"  {i:4d}  {s['start_s']:12.3f} – {s['end_s']:12.3f} s  "
+            f"({s['duration_s']:.3f} s)  score {s['score']:.4g}  {','.join(s['channels'])}"
+        )
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from .resources import DEMO_RECORDING
+
+    path = args.file
+    if args.demo:
+        if path:
+            raise AnomalyGuiError("Give either FILE or --demo, not both.")
+        path = str(DEMO_RECORDING)
+    if (args.detect or args.screenshot) and not path:
+        raise AnomalyGuiError("--detect and --screenshot need a FILE (or --demo).")
+    from .gui.app import run_gui
+
+    return run_gui(
+        path=path,
+        fs_hz=args.fs,
+        channels=args.channels,
+        detect=args.detect,
+        screenshot=args.screenshot,
+        epochs=args.epochs,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        parser = {"info": _info_parser, "detect": _detect_parser}[argv[0]]()
+        command = {"info": cmd_info, "detect": cmd_detect}[argv[0]]
+        args = parser.parse_args(argv[1:])
+    else:
+        parser = _gui_parser()
+        command = cmd_gui
+        args = parser.parse_args(argv)
+    try:
+        return command(args)
+    except KeyboardInterrupt:
+        print("anomaly-gui: cancelled", file=sys.stderr)
+        return 130
+    except Cancelled as exc:
+        print(f"anomaly-gui: {exc}", file=sys.stderr)
+        return 130
+    except AnomalyGuiError as exc:
+        print(f"anomaly-gui: error: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("anomaly-gui: error: out of memory; select fewer channels or a shorter range.", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
