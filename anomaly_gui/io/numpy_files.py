@@ -55,21 +55,18 @@ def read_npy(path: Path, fs_hz: float | None = None) -> Recording:
 
 def read_npz(path: Path, fs_hz: float | None = None) -> Recording:
     """Read a ``.npz`` archive (see the module docstring for which array is the signal)."""
+    with open(path, "rb") as fh:
+        if fh.read(4) not in (b"PK\x03\x04", b"PK\x05\x06"):
+            raise ReadError(f"'{path.name}' is not a NumPy .npz archive (not a ZIP file).")
     try:
-        archive = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise ReadError(f"'{path.name}' is not a readable NumPy .npz archive: {exc}") from exc
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        archive = {"data": archive}  # a .npy saved under a .npz name
-    try:
-        arrays = {key: archive[key] for key in archive.keys()}
+        with np.load(path, allow_pickle=False) as archive:
+            entries = {key: archive[key] for key in archive.keys()}
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
         raise ReadError(f"'{path.name}' is damaged or holds pickled objects: {exc}") from exc
-    finally:
-        if hasattr(archive, "close"):
-            archive.close()
+    # Members that are not .npy files come back as raw bytes: not ours to interpret.
+    arrays = {k: v for k, v in entries.items() if isinstance(v, np.ndarray)}
     if not arrays:
-        raise ReadError(f"'{path.name}' is an empty .npz archive (no arrays).")
+        raise ReadError(f"'{path.name}' holds no NumPy arrays (is it a .npz archive?).")
 
     key = _choose_signal_key(arrays)
     if key is None:

@@ -37,7 +37,8 @@ def record_base(path: Path) -> Path:
 
 def read_wfdb(path: Path, fs_hz: float | None = None) -> Recording:
     """Read the WFDB record that ``path`` (``.hea``/``.dat``/``.atr``/``.mat``) belongs to."""
-    import wfdb
+    with _quiet_library():
+        import wfdb  # its import builds pandas tables with deprecated calls
 
     base = record_base(path)
     header_path = base.with_suffix(".hea")
@@ -47,7 +48,10 @@ def read_wfdb(path: Path, fs_hz: float | None = None) -> Recording:
         with _quiet_library():
             header = wfdb.rdheader(str(base))
     except Exception as exc:  # noqa: BLE001 - wfdb raises many kinds for a bad header
-        raise ReadError(f"'{header_path.name}' is not a valid WFDB header: {exc}") from exc
+        needed = "" if path == header_path else f" (needed to read '{path.name}')"
+        raise ReadError(
+            f"'{header_path.name}' is not a valid WFDB header{needed}: {exc}"
+        ) from exc
     if not getattr(header, "n_sig", 0):
         raise ReadError(f"'{header_path.name}' describes no signals (annotation-only record).")
     _check_signal_files(header, base.parent, header_path.name)
@@ -135,7 +139,8 @@ def _start_time(record, meta: dict) -> _dt.datetime | None:
 def _read_atr(base: Path, meta: dict) -> Annotations:
     if not base.with_suffix(".atr").is_file():
         return Annotations()
-    import wfdb
+    with _quiet_library():
+        import wfdb
 
     try:
         with _quiet_library():
