@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+_DOTTED_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}")
 _UNIT_IN_NAME = re.compile(r"^(?P<base>.*?)\s*[\[(](?P<unit>[^\])]*)[\])]\s*$")
 
 _TIME_NAMES = {
@@ -175,14 +176,17 @@ def _irregular(times: np.ndarray, step: float) -> int:
 
 
 def _parse_datetimes(column):
+    """Timestamps of a text column (ISO 8601 first), or None when 95 % do not parse."""
     import pandas as pd
 
     text = column.astype(str).str.strip()
+    # dd.mm.yyyy is the European habit; pandas would otherwise read 01.02.2020 as 2 January.
+    dayfirst = bool(_DOTTED_DATE.match(str(text.iloc[0]))) if len(text) else False
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore")  # pandas warns when it guesses a format per element
         stamps = pd.to_datetime(text, errors="coerce", format="ISO8601")
         if stamps.notna().mean() < 0.95:
-            stamps = pd.to_datetime(text, errors="coerce")
+            stamps = pd.to_datetime(text, errors="coerce", dayfirst=dayfirst)
     if len(stamps) < 2 or stamps.notna().mean() < 0.95 or pd.isna(stamps.iloc[0]):
         return None
     return stamps

@@ -252,3 +252,23 @@ def test_latin1_header(tmp_path):
     rec = read_recording(path, fs_hz=1.0)
     assert rec.channels[0] == rec.channels[0].__class__("Temp", "°C")
     assert rec.meta["encoding"] == "latin-1"
+
+
+def test_dotted_dates_are_day_first(tmp_path):
+    path = tmp_path / "messwerte.csv"
+    path.write_text("Datum;Wert\n01.02.2020 10:00;1,5\n01.02.2020 11:00;2,5\n01.02.2020 12:00;3,5\n")
+    rec = read_recording(path)
+    assert rec.start_time == dt.datetime(2020, 2, 1, 10, 0)
+    assert rec.fs_hz == pytest.approx(1 / 3600)
+    assert rec.data[:, 0].tolist() == [1.5, 2.5, 3.5]
+
+
+def test_integer_time_without_a_unit_is_an_index(tmp_path):
+    """Whole numbers 0, 1, 2 under 'time' may be samples or seconds: ask rather than guess."""
+    path = tmp_path / "ambiguous.csv"
+    path.write_text("time,v\n0,1\n1,2\n2,3\n")
+    with pytest.raises(MissingSamplingRateError, match="counts samples"):
+        read_recording(path)
+    seconds = tmp_path / "seconds.csv"
+    seconds.write_text("time (s),v\n0,1\n1,2\n2,3\n")
+    assert read_recording(seconds).fs_hz == 1.0
