@@ -93,7 +93,7 @@ def read_text(path: Path, fs_hz: float | None = None) -> Recording:
     for i, (column, name) in enumerate(zip(columns, names)):
         if i in excluded:
             continue
-        numeric = _numeric_values(column, name, meta)
+        numeric = _numeric_values(column, name, layout.decimal, meta)
         if numeric is None:
             continue
         if layout.has_header and _is_label_column(name, numeric):
@@ -105,8 +105,8 @@ def read_text(path: Path, fs_hz: float | None = None) -> Recording:
         values.append(numeric)
 
     if not values:
-        found = ", ".join(names) if layout.has_header else f"{len(names)} column(s)"
-        raise ReadError(f"'{path.name}' contains no numeric data columns (found: {found}).")
+        listing = ", ".join(names) if layout.has_header else f"{len(names)} column(s)"
+        raise ReadError(f"'{path.name}' contains no numeric data columns (found: {listing}).")
     hint = ""
     if time is None and found:
         hint = f"Its column '{found[0].name}' counts samples, which does not give a rate in Hz."
@@ -221,6 +221,7 @@ def _parse(path: Path, layout: TextLayout):
             header=0 if layout.has_header else None,
             skiprows=layout.skip_rows,
             encoding=layout.encoding,
+            encoding_errors="replace",  # a stray byte in a label must not sink the table
             comment=layout.comment,
             skipinitialspace=True,
             skip_blank_lines=True,
@@ -244,7 +245,7 @@ def _column_names(frame, has_header: bool) -> list[str]:
     return names
 
 
-def _numeric_values(column, name: str, meta: dict) -> np.ndarray | None:
+def _numeric_values(column, name: str, decimal: str, meta: dict) -> np.ndarray | None:
     """The column as float64 values, or None (recorded in meta) when it is not numeric."""
     import pandas as pd
 
@@ -253,7 +254,10 @@ def _numeric_values(column, name: str, meta: dict) -> np.ndarray | None:
         values = column.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         present = column.notna() & ~column.astype(str).str.strip().str.lower().isin(_MISSING)
-        values = pd.to_numeric(column.where(present), errors="coerce").to_numpy(dtype=np.float64)
+        text = column.where(present).astype(str).str.strip()
+        if decimal == ",":  # pandas converts decimal commas only in columns it fully parsed
+            text = text.str.replace(",", ".", regex=False)
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
         n_present, n_ok = int(present.sum()), int(np.count_nonzero(~np.isnan(values)))
         if n_present == 0:
             meta["skipped_columns"][label] = "empty"

@@ -272,3 +272,15 @@ def test_integer_time_without_a_unit_is_an_index(tmp_path):
     seconds = tmp_path / "seconds.csv"
     seconds.write_text("time (s),v\n0,1\n1,2\n2,3\n")
     assert read_recording(seconds).fs_hz == 1.0
+
+
+def test_a_few_bad_values_become_nan_with_a_warning(tmp_path):
+    rows = [f"{i};{i},5" for i in range(30)]
+    rows[7] = "7;ERR"
+    path = tmp_path / "glitch.csv"
+    path.write_text("n;Wert\n" + "\n".join(rows) + "\n")
+    rec = read_recording(path, fs_hz=1.0)
+    assert rec.meta["decimal"] == ","
+    assert rec.channel_names == ["Wert"]
+    assert np.isnan(rec.data[7, 0]) and rec.data[8, 0] == 8.5
+    assert "1 non-numeric value" in rec.meta["warnings"][0]
