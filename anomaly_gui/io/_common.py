@@ -87,8 +87,7 @@ def resolve_rate(
         return float(stated_hz)
     extra = f" {hint}" if hint else ""
     raise MissingSamplingRateError(
-        f"'{path.name}' does not state its sampling rate; pass --fs HZ "
-        f"(or fs_hz=...) to open it.{extra}"
+        f"'{path.name}' does not state its sampling rate; pass --fs HZ.{extra}"
     )
 
 
