@@ -1,0 +1,1 @@
+"""The Qt window. Nothing outside this package imports PySide6 or pyqtgraph."""

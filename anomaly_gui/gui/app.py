@@ -1,0 +1,151 @@
+"""The GUI entry point the CLI calls: ``run_gui``."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QEventLoop, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from . import notifications, settings
+
+DRAW_DELAY_MS = 250
+"""Time for the view's deferred work (y fitting, downsampling) to settle before a screenshot."""
+
+
+def make_application() -> QApplication:
+    """The QApplication, created once with the names QSettings needs."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setOrganizationName(settings.ORGANIZATION)
+        app.setApplicationName(settings.APPLICATION)
+        app.setApplicationDisplayName(settings.APPLICATION)
+        app.setStyle("Fusion")
+    return app
+
+
+def run_gui(
+    path: str | None = None,
+    fs_hz: float | None = None,
+    channels: str | None = None,
+    detect: bool = False,
+    screenshot: str | None = None,
+    epochs: int | None = None,
+) -> int:
+    """Open the main window, optionally with a file, a detection run and a screenshot.
+
+    Parameters
+    ----------
+    path
+        A recording to open.
+    fs_hz
+        Its sampling rate when the file does not state one (or to override it).
+    channels
+        A channel selection for ``parse_channel_spec``, applied after reading.
+    detect
+        Start training and detection with the default settings once the file is shown.
+    screenshot
+        Save an image of the window to this PNG once the view is drawn (and detection has
+        finished) and return 0, never waiting on a dialog: any error or missing information
+        prints one line to stderr and returns 2.
+    epochs
+        Number of training epochs (overrides the default).
+
+    Returns
+    -------
+    int
+        The process exit code.
+    """
+    from .main_window import MainWindow
+
+    app = make_application()
+    window = MainWindow()
+    if epochs is not None:
+        window.panel.epochs_spin.setValue(int(epochs))
+    if screenshot:
+        return _ScreenshotRun(window, path, fs_hz, channels, detect, screenshot).run()
+    restore_hooks = notifications.install_excepthooks(window)
+    try:
+        settings.restore_window(window)
+        window.show()
+        if path:
+            window.open_file(path, fs_hz, channels)
+            if detect:
+                _detect_once_shown(window)
+        return int(app.exec())
+    finally:
+        restore_hooks()
+
+
+def _detect_once_shown(window) -> None:
+    def start(_recording) -> None:
+        window.document.recording_changed.disconnect(start)
+        QTimer.singleShot(0, window.start_detection)
+
+    window.document.recording_changed.connect(start)
+
+
+class _ScreenshotRun(QObject):
+    """Drives the window to a screenshot without ever showing a modal dialog."""
+
+    def __init__(self, window, path, fs_hz, channels, detect: bool, screenshot: str) -> None:
+        super().__init__(window)
+        self._window = window
+        self._path, self._fs_hz, self._channels = path, fs_hz, channels
+        self._detect = detect
+        self._screenshot = screenshot
+        self._loop = QEventLoop()
+        self._code: int | None = None
+
+    def run(self) -> int:
+        window = self._window
+        notifications.set_headless_sink(self._fail)
+        window.opener.ask_rate = None  # a missing rate is an error here, not a question
+        window.reference_opener.ask_rate = None
+        window.remember_layout = False  # a scripted 1400×900 window is not the user's layout
+        try:
+            window.resize(1400, 900)
+            window.show()
+            if self._path:
+                window.document.recording_changed.connect(self._on_recording_shown)
+                window.detection.run_ended.connect(self._on_detection_ended)
+                window.open_file(self._path, self._fs_hz, self._channels)
+            else:
+                QTimer.singleShot(DRAW_DELAY_MS, self._grab)
+            if self._code is None:
+                self._loop.exec()
+            return int(self._code if self._code is not None else 2)
+        finally:
+            notifications.set_headless_sink(None)
+            window.close()
+            window.deleteLater()
+
+    def _on_recording_shown(self, _recording) -> None:
+        if self._detect:
+            QTimer.singleShot(0, self._window.start_detection)
+        else:
+            QTimer.singleShot(DRAW_DELAY_MS, self._grab)
+
+    def _on_detection_ended(self, how: str) -> None:
+        if how == "finished":
+            QTimer.singleShot(DRAW_DELAY_MS, self._grab)
+        elif how == "cancelled":
+            self._fail("detection was cancelled")
+
+    def _grab(self) -> None:
+        if self._code is not None:
+            return
+        if not self._window.grab().save(self._screenshot, "PNG"):
+            self._fail(f"could not write the screenshot {self._screenshot}")
+            return
+        self._finish(0)
+
+    def _fail(self, line: str) -> None:
+        if self._code is None:
+            print(f"anomaly-gui: error: {line}", file=sys.stderr)
+            self._finish(2)
+
+    def _finish(self, code: int) -> None:
+        self._code = code
+        self._loop.exit(code)

@@ -1,0 +1,1 @@
+"""Small dialogs: the unexpected-error report and the sampling-rate prompt."""

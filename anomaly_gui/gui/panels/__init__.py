@@ -1,0 +1,1 @@
+"""Dock panels: detection settings and the segment table."""

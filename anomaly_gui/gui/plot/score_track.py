@@ -1,0 +1,98 @@
+"""The anomaly-score track: per-sample scores, the draggable threshold, flagged segments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Signal
+
+from .envelope import BlockEnvelope, padded_range
+
+SCORE_PEN = pg.mkPen(31, 119, 180, width=1)
+THRESHOLD_PEN = pg.mkPen(214, 39, 40, width=2, style=pg.QtCore.Qt.PenStyle.DashLine)
+THRESHOLD_HOVER_PEN = pg.mkPen(255, 127, 14, width=3)
+PLACEHOLDER = "Run detection to see the anomaly score"
+
+
+class ScoreTrack(QObject):
+    """Owns the items of the score plot.
+
+    Signals
+    -------
+    threshold_changed(float)
+        The user finished dragging the threshold line to a new value.
+    """
+
+    threshold_changed = Signal(float)
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        super().__init__()
+        self.plot = plot
+        self.curve = plot.plot(pen=SCORE_PEN, name="score")
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.curve.setClipToView(True)
+        self.threshold_line = pg.InfiniteLine(
+            angle=0, movable=True, pen=THRESHOLD_PEN, hoverPen=THRESHOLD_HOVER_PEN
+        )
+        self.threshold_line.setZValue(20)
+        self._label = pg.InfLineLabel(
+            self.threshold_line, text="threshold {value:.4g}", position=0.98, anchors=[(1, -0.1), (1, -0.1)],
+            color=(180, 20, 20),
+        )
+        self.threshold_line.setBounds([0, None])
+        self.threshold_line.setVisible(False)
+        plot.addItem(self.threshold_line, ignoreBounds=True)
+        self.threshold_line.sigPositionChangeFinished.connect(self._on_line_moved)
+        self._placeholder = pg.TextItem(PLACEHOLDER, color=(120, 120, 120), anchor=(0.5, 0.5))
+        plot.addItem(self._placeholder, ignoreBounds=True)
+        self._envelope: BlockEnvelope | None = None
+        self._n_samples = 0
+
+    @property
+    def has_scores(self) -> bool:
+        return self._envelope is not None
+
+    def set_scores(self, time_s: np.ndarray, scores: np.ndarray, threshold: float) -> None:
+        """Plot one score per sample against the shared time array."""
+        scores = np.asarray(scores, dtype=np.float32)
+        self.curve.setData(time_s[: len(scores)], scores)
+        self._envelope = BlockEnvelope(scores)
+        self._n_samples = len(scores)
+        self.set_threshold(threshold)
+        self.threshold_line.setVisible(True)
+        self._placeholder.setVisible(False)
+
+    def set_threshold(self, threshold: float) -> None:
+        self.threshold_line.blockSignals(True)
+        self.threshold_line.setValue(float(threshold))
+        self.threshold_line.blockSignals(False)
+
+    @property
+    def threshold(self) -> float:
+        return float(self.threshold_line.value())
+
+    def clear(self) -> None:
+        self.curve.setData([], [])
+        self._envelope = None
+        self._n_samples = 0
+        self.threshold_line.setBounds([0, None])
+        self.threshold_line.setVisible(False)
+        self._placeholder.setVisible(True)
+
+    def fit_y(self, i0: int, i1: int) -> None:
+        """Fit the y axis to the visible scores and keep the threshold line in view."""
+        view = self.plot.getViewBox()
+        if self._envelope is None:
+            view.setYRange(0.0, 1.0, padding=0)
+            x0, x1 = view.viewRange()[0]
+            self._placeholder.setPos((x0 + x1) / 2, 0.5)
+            return
+        lo, hi = self._envelope.range(i0, i1)
+        top = np.nanmax([hi[0], self.threshold])
+        bottom = min(0.0, float(lo[0])) if np.isfinite(lo[0]) else 0.0
+        rng = padded_range(bottom, float(top), top_fraction=0.12)
+        if rng is not None:
+            view.setYRange(max(rng[0], bottom), rng[1], padding=0)
+
+    def _on_line_moved(self) -> None:
+        self.threshold_changed.emit(self.threshold)

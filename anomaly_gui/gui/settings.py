@@ -1,0 +1,56 @@
+"""What the window remembers between sessions (QSettings; workers never read these)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMainWindow
+
+ORGANIZATION = "anomaly-gui"
+APPLICATION = "Anomaly GUI"
+
+_LAST_DIRECTORY = "paths/last_directory"
+_LAST_FS_HZ = "io/last_fs_hz"
+_GEOMETRY = "window/geometry"
+_STATE = "window/state"
+
+
+def last_directory() -> str:
+    value = QSettings().value(_LAST_DIRECTORY, "", type=str)
+    return value if value and Path(value).is_dir() else str(Path.home())
+
+
+def remember_directory(path: str | Path) -> None:
+    path = Path(path)
+    QSettings().setValue(_LAST_DIRECTORY, str(path if path.is_dir() else path.parent))
+
+
+def last_sampling_rate_hz(default: float = 1000.0) -> float:
+    try:
+        return float(QSettings().value(_LAST_FS_HZ, default))
+    except (TypeError, ValueError):
+        return default
+
+
+def remember_sampling_rate_hz(fs_hz: float) -> None:
+    QSettings().setValue(_LAST_FS_HZ, float(fs_hz))
+
+
+def restore_window(window: QMainWindow) -> bool:
+    """Restore geometry and dock layout; False when nothing was saved."""
+    settings = QSettings()
+    geometry = settings.value(_GEOMETRY)
+    state = settings.value(_STATE)
+    if geometry is None:
+        return False
+    window.restoreGeometry(geometry)
+    if state is not None:
+        window.restoreState(state)
+    return True
+
+
+def save_window(window: QMainWindow) -> None:
+    settings = QSettings()
+    settings.setValue(_GEOMETRY, window.saveGeometry())
+    settings.setValue(_STATE, window.saveState())

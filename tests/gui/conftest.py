@@ -1,0 +1,168 @@
+"""GUI test fixtures: offscreen Qt, isolated settings, captured messages, short real recordings."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+SECONDS = 60
+MITDB_RECORD = "119"
+# Harmless platform notes of the offscreen plugin; everything else at WARNING fails a test.
+QT_LOG_IGNORE = ("This plugin does not support propagateSizeHints()",)
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
+            item.add_marker(pytest.mark.qt_log_ignore(*QT_LOG_IGNORE))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _app_identity(qapp):
+    qapp.setOrganizationName("anomaly-gui-tests")
+    qapp.setApplicationName("anomaly-gui-tests")
+    return qapp
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path):
+    """QSettings of this test live in its own folder."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    QSettings().clear()
+    yield tmp_path / "settings"
+    QSettings().clear()
+
+
+@dataclass
+class Messages:
+    """What the one error route showed: warnings (title, text) and traceback dialogs."""
+
+    warnings: list = field(default_factory=list)
+    tracebacks: list = field(default_factory=list)
+
+
+@pytest.fixture(autouse=True)
+def messages(monkeypatch) -> Messages:
+    """Capture every user message instead of showing a blocking dialog."""
+    from anomaly_gui.gui import notifications
+
+    captured = Messages()
+    monkeypatch.setattr(notifications, "show_warning",
+                        lambda parent, title, text: captured.warnings.append((title, text)))
+    monkeypatch.setattr(notifications, "show_traceback",
+                        lambda parent, exc: captured.tracebacks.append(exc))
+    return captured
+
+
+@pytest.fixture(scope="session")
+def mitdb_source(shared_data) -> Path:
+    path = shared_data / "mitdb" / f"{MITDB_RECORD}.hea"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    return path
+
+
+@pytest.fixture(scope="session")
+def short_wfdb(mitdb_source, tmp_path_factory) -> Path:
+    """The first 60 s of mitdb/119, both channels and its beat labels, as a WFDB record."""
+    import wfdb
+
+    out = tmp_path_factory.mktemp("wfdb")
+    stem = str(mitdb_source.with_suffix(""))
+    record = wfdb.rdrecord(stem, sampto=int(360 * SECONDS))
+    ann = wfdb.rdann(stem, "atr", sampto=int(360 * SECONDS))
+    name = f"{MITDB_RECORD}_{SECONDS}s"
+    wfdb.wrsamp(name, fs=record.fs, units=record.units, sig_name=record.sig_name,
+                p_signal=record.p_signal, fmt=["16"] * record.n_sig, write_dir=str(out))
+    wfdb.wrann(name, "atr", ann.sample, symbol=ann.symbol, aux_note=ann.aux_note, write_dir=str(out))
+    return out / f"{name}.hea"
+
+
+@pytest.fixture(scope="session")
+def short_npy(mitdb_source, tmp_path_factory) -> Path:
+    """The same 60 s as a .npy (float32, samples × 2): the file states no sampling rate."""
+    from anomaly_gui.io import read_recording
+
+    recording = read_recording(mitdb_source).crop(0, int(360 * SECONDS))
+    path = tmp_path_factory.mktemp("npy") / f"{MITDB_RECORD}_{SECONDS}s.npy"
+    np.save(path, np.ascontiguousarray(recording.data, dtype=np.float32))
+    return path
+
+
+@pytest.fixture
+def window(qtbot):
+    """The real main window, shown offscreen; closed (workers stopped) after the test."""
+    from anomaly_gui.gui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def answer_rate(monkeypatch):
+    """Answer the sampling-rate prompt with 360 Hz; returns the list of prompts seen."""
+    from PySide6.QtWidgets import QInputDialog
+
+    asked = []
+
+    def get_double(parent, title, label, *args, **kwargs):
+        asked.append(label)
+        return 360.0, True
+
+    monkeypatch.setattr(QInputDialog, "getDouble", get_double)
+    return asked
+
+
+class Driver:
+    """Drives the window the way a user would (dialogs answered by monkeypatching)."""
+
+    def __init__(self, qtbot, window, monkeypatch) -> None:
+        self.qtbot, self.window, self.monkeypatch = qtbot, window, monkeypatch
+
+    def choose_file(self, path) -> None:
+        """Make the open dialog return ``path``."""
+        from PySide6.QtWidgets import QFileDialog
+
+        self.monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+
+    def open_through_menu(self, path, timeout_ms: int = 20000):
+        """File ▸ Open… with the dialog answering ``path``; waits until the file is shown."""
+        self.choose_file(path)
+        with self.qtbot.waitSignal(self.window.document.recording_changed, timeout=timeout_ms):
+            self.window.open_action.trigger()
+        return self.window.document.recording
+
+    def click(self, button) -> None:
+        from PySide6.QtCore import Qt
+
+        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    def detect(self, epochs: int = 2, timeout_ms: int = 60000):
+        """Set epochs through the spinbox, click Detect, wait for the worker's result."""
+        self.window.panel.epochs_spin.setValue(epochs)
+        with self.qtbot.waitSignal(self.window.detection.runner.finished, timeout=timeout_ms) as blocker:
+            self.click(self.window.panel.detect_button)
+        return blocker.args[0]
+
+
+@pytest.fixture
+def drive(qtbot, window, monkeypatch) -> Driver:
+    return Driver(qtbot, window, monkeypatch)
