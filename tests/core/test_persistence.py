@@ -1,0 +1,64 @@
+import pickle
+
+import numpy as np
+import pytest
+
+from anomaly_gui.detect.config import DetectionConfig
+from anomaly_gui.detect.pipeline import run_detection
+from anomaly_gui.errors import ModelFileError
+from anomaly_gui.model.persistence import load_detector, save_detector
+from anomaly_gui.recording import Channel, Recording
+
+
+def _rec(n=4000, channels=2, fs=100.0):
+    rng = np.random.default_rng(0)
+    t = np.arange(n) / fs
+    x = np.stack([np.sin(2 * np.pi * 2 * t + k) for k in range(channels)], 1) + 0.05 * rng.standard_normal((n, channels))
+    return Recording(x.astype(np.float32), fs, [Channel(f"c{i}") for i in range(channels)])
+
+
+CFG = DetectionConfig(epochs=2, window=64, windows_per_epoch=512, train_stride=16, score_stride=16, smoothing=8)
+
+
+def test_saved_model_scores_identically(tmp_path):
+    rec = _rec()
+    res = run_detection(rec, CFG)
+    path = tmp_path / "model.pt"
+    save_detector(path, res.detector)
+    loaded = load_detector(path)
+    np.testing.assert_array_equal(loaded.score_samples(rec.data), res.scores)
+    again = run_detection(rec, CFG, detector=loaded)
+    assert again.threshold == pytest.approx(res.threshold)
+    assert [s.start_sample for s in again.segments] == [s.start_sample for s in res.segments]
+
+
+def test_saved_model_checks_channels_and_rate(tmp_path):
+    res = run_detection(_rec(), CFG)
+    save_detector(tmp_path / "m.pt", res.detector)
+    det = load_detector(tmp_path / "m.pt")
+    with pytest.raises(ModelFileError, match="channel"):
+        run_detection(_rec(channels=1), CFG, detector=det)
+    with pytest.raises(ModelFileError, match="Hz"):
+        run_detection(_rec(fs=250.0), CFG, detector=det)
+
+
+class _Payload:
+    def __reduce__(self):
+        return (print, ("code ran",))
+
+
+def test_loading_never_unpickles_objects(tmp_path, capfd):
+    import torch
+
+    evil = tmp_path / "evil.pt"
+
+    torch.save({"metadata_json": "{}", "state_dict": {}, "x": _Payload()}, evil)
+    with pytest.raises(ModelFileError):
+        load_detector(evil)
+    assert "code ran" not in capfd.readouterr().out
+    garbage = tmp_path / "garbage.pt"
+    garbage.write_bytes(pickle.dumps({"a": 1}) + b"junk")
+    with pytest.raises(ModelFileError):
+        load_detector(garbage)
+    with pytest.raises(ModelFileError, match="does not exist"):
+        load_detector(tmp_path / "missing.pt")

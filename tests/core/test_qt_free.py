@@ -1,0 +1,52 @@
+"""The core never imports Qt, and importing the package stays light."""
+
+import subprocess
+import sys
+
+CORE_MODULES = [
+    "anomaly_gui",
+    "anomaly_gui.errors",
+    "anomaly_gui.tasks",
+    "anomaly_gui.recording",
+    "anomaly_gui.segments",
+    "anomaly_gui.cli",
+    "anomaly_gui.io",
+    "anomaly_gui.io.export",
+    "anomaly_gui.dsp.normalise",
+    "anomaly_gui.dsp.windows",
+    "anomaly_gui.dsp.resample",
+    "anomaly_gui.detect.config",
+    "anomaly_gui.detect.threshold",
+    "anomaly_gui.detect.autoencoder",
+    "anomaly_gui.detect.pipeline",
+    "anomaly_gui.model.networks",
+    "anomaly_gui.model.training",
+    "anomaly_gui.model.persistence",
+]
+
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_core_modules_import_with_qt_blocked():
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6'):\n"
+        "            raise ImportError('Qt imported by the core: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        f"for m in {CORE_MODULES!r}:\n"
+        "    __import__(m)\n"
+        "print('ok')\n"
+    )
+    out = _run(code)
+    assert out.returncode == 0, out.stderr
+    assert "ok" in out.stdout
+
+
+def test_package_and_cli_import_neither_torch_nor_qt():
+    out = _run("import sys, anomaly_gui.cli, anomaly_gui.io; print(sorted(m for m in ('torch','PySide6','scipy','wfdb') if m in sys.modules))")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
