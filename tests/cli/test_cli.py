@@ -1,0 +1,109 @@
+"""The command line as users' scripts call it: real files, real subprocesses, the JSON contract."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+
+def run_cli(*args, timeout=300):
+    return subprocess.run(
+        [sys.executable, "-m", "anomaly_gui", *map(str, args)], capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_info_json_on_wfdb(shared_data):
+    out = run_cli("info", shared_data / "mitdb" / "119.hea", "--json")
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert info["n_samples"] == 650000 and info["fs"] == 360.0
+    assert info["channels"] == ["MLII", "V1"] and info["units"] == ["mV", "mV"]
+    assert info["duration_s"] == pytest.approx(650000 / 360)
+    assert info["start_time"] is None
+    assert info["n_annotations"] == 2094  # 1987 beats + rhythm and quality annotations
+
+
+def test_info_needs_fs_for_mat_and_says_so_in_one_line(shared_data):
+    path = shared_data / "cwru" / "12k_DE" / "IR007_0.mat"
+    out = run_cli("info", path)
+    assert out.returncode == 2
+    assert len(out.stderr.strip().splitlines()) == 1 and "--fs" in out.stderr
+    ok = run_cli("info", path, "--fs", "12000", "--json")
+    assert json.loads(ok.stdout)["channels"] == ["X105_DE_time", "X105_FE_time", "X105_BA_time"]
+
+
+def test_detect_round_trip_reference_model_out_and_in(shared_data, tmp_path):
+    fault = shared_data / "cwru" / "12k_DE" / "OR007@6_0.mat"
+    healthy = shared_data / "cwru" / "Normal" / "Normal_0.mat"
+    seg_csv, seg_json, scores, model = (tmp_path / n for n in ("s.csv", "s.json", "scores.npy", "m.pt"))
+    out = run_cli(
+        "detect", fault, "--fs", "12000", "--channels", "DE", "--reference", healthy, "--reference-fs", "48000",
+        "--epochs", "3", "--seed", "1", "--segments-out", seg_csv, "--scores-out", scores, "--model-out", model, "--json",
+    )
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert set(doc) >= {"n_samples", "fs", "channels", "threshold", "segments", "timings"}
+    assert set(doc["timings"]) == {"load_s", "train_s", "score_s"}
+    assert doc["channels"] == ["X130_DE_time"] and doc["fs"] == 12000.0
+    assert "resampled from 48000 Hz to 12000 Hz" in out.stderr
+    s = np.load(scores)
+    assert s.dtype == np.float32 and s.shape == (doc["n_samples"],)
+    # An outer-race fault against a healthy reference: most of the file is flagged.
+    flagged = sum(seg["end_sample"] - seg["start_sample"] for seg in doc["segments"])
+    assert flagged > 0.5 * doc["n_samples"]
+    for seg in doc["segments"]:
+        assert seg["start_s"] == pytest.approx(seg["start_sample"] / 12000, abs=1e-5)
+        assert set(seg) == {"start_s", "end_s", "start_sample", "end_sample", "score", "channels"}
+    with open(seg_csv) as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    assert len(rows) == len(doc["segments"])
+    assert int(rows[0]["start_sample"]) == doc["segments"][0]["start_sample"]
+
+    healthy_scored = run_cli(
+        "detect", healthy, "--fs", "48000", "--channels", "DE", "--model-in", model, "--json",
+    )
+    assert healthy_scored.returncode == 2 and "Hz" in healthy_scored.stderr  # rate is checked
+    again = run_cli(
+        "detect", fault, "--fs", "12000", "--channels", "X130_DE_time", "--model-in", model,
+        "--segments-out", seg_json, "--json",
+    )
+    assert again.returncode == 0, again.stderr
+    doc2 = json.loads(again.stdout)
+    assert doc2["threshold"] == pytest.approx(doc["threshold"])
+    assert doc2["timings"]["train_s"] == 0.0
+    saved = json.loads(seg_json.read_text())
+    assert saved["source_file"].endswith("OR007@6_0.mat") and saved["fs"] == 12000.0
+    assert saved["model_settings"]["model"] == "ae"
+    assert len(saved["segments"]) == len(doc2["segments"])
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["detect", "{data}/mitdb/119.hea", "--channels", "9"], "out of range"),
+        (["detect", "{data}/cwru/12k_DE/IR007_0.mat", "--fs", "12000", "--channels", "time"], "ambiguous"),
+        (["detect", "{tmp}/missing.csv"], "not found"),
+        (["detect", "{tmp}/empty.csv"], "empty"),
+        (["detect", "{tmp}/nan.csv", "--fs", "100"], "NaN"),
+        (["detect", "{tmp}/short.csv", "--fs", "100"], "samples"),
+        (["detect", "{tmp}/blob.xyz"], "support"),
+        (["detect", "{data}/mitdb/119.hea", "--threshold", "loud"], "Threshold"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(args, message, shared_data, tmp_path):
+    (tmp_path / "empty.csv").write_bytes(b"")
+    x = np.sin(np.arange(3000) / 5.0)
+    x[100] = np.nan
+    np.savetxt(tmp_path / "nan.csv", x)
+    np.savetxt(tmp_path / "short.csv", x[200:300])
+    (tmp_path / "blob.xyz").write_bytes(bytes(range(256)) * 4)
+    argv = [a.format(data=shared_data, tmp=tmp_path) for a in args]
+    out = run_cli(*argv)
+    assert out.returncode == 2, out.stdout + out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("anomaly-gui: error:"), out.stderr
+    assert message.lower() in lines[0].lower()
+    assert "Traceback" not in out.stderr
