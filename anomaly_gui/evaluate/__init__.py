@@ -1,0 +1,1 @@
+"""Metrics and evaluation helpers for the benchmark harness (numpy/scipy only)."""
