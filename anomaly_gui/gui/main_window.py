@@ -177,7 +177,12 @@ class MainWindow(QMainWindow):
     def _on_detection_ended(self, how: str) -> None:
         texts = {"cancelled": "Cancelled", "failed": "Failed"}
         if how == "finished" and self.document.segments is not None:
-            self.panel.finish_progress(f"Done · {len(self.document.segments)} segment(s)")
+            count = len(self.document.segments)
+            self.panel.finish_progress(f"Done · {count} segment(s)")
+            if count == 0:
+                self.panel.show_messages(self.panel.message_label.text().splitlines() + [
+                    "No segment exceeds the threshold. Drag the red threshold line down on the "
+                    "score track, or choose a percentile threshold."])
         else:
             self.panel.finish_progress(texts.get(how, how))
 

@@ -46,4 +46,9 @@ class LossPlot(pg.PlotWidget):
         self.val_losses.append(max(float(stats.val_loss), 1e-12))
         self.train_curve.setData(self.epochs, self.train_losses)
         self.val_curve.setData(self.epochs, self.val_losses)
-        self.getPlotItem().setXRange(0.5, max(stats.n_epochs, 2) + 0.5, padding=0)
+        item = self.getPlotItem()
+        item.setXRange(0.5, max(stats.n_epochs, 2) + 0.5, padding=0)
+        if stats.n_epochs <= 20:
+            item.getAxis("bottom").setTickSpacing(1, 1)  # whole epochs only
+        else:
+            item.getAxis("bottom").setTickSpacing()

@@ -1,7 +1,8 @@
 """File annotations (e.g. WFDB beat labels) as markers on a channel plot.
 
-Normal beats ('N') are small grey dots and every other label a larger coloured marker, each
-group one ``ScatterPlotItem`` (fast for thousands). Label text is shown only for non-normal
+Normal beats ('N') are small grey dots (hidden in views wider than ``NORMAL_MARKER_SPAN_S``)
+and every other label a larger coloured marker, each group one ``ScatterPlotItem`` (fast for
+thousands). Label text is shown only for non-normal
 annotations and only when fewer than ``LABEL_SPAN_S`` seconds are visible, from a small pool
 of ``TextItem``s reused as the view moves.
 """
@@ -15,6 +16,8 @@ from ...recording import Annotations
 
 NORMAL_LABEL = "N"
 LABEL_SPAN_S = 20.0
+NORMAL_MARKER_SPAN_S = 120.0
+"""Wider views hide the normal-beat dots: thousands of them are noise, not information."""
 MAX_LABELS = 300
 NORMAL_BRUSH = pg.mkBrush(110, 110, 110, 160)
 OTHER_BRUSH = pg.mkBrush(214, 39, 40, 230)
@@ -70,8 +73,9 @@ class AnnotationMarkers:
     def visible_label_count(self) -> int:
         return sum(1 for item in self._texts if item.isVisible())
 
-    def update_labels(self, t0_s: float, t1_s: float) -> None:
-        """Show text for the non-normal annotations in view when the view is short enough."""
+    def update_for_view(self, t0_s: float, t1_s: float) -> None:
+        """Show normal dots and the text of non-normal annotations only when zoomed in enough."""
+        self._normal.setVisible(t1_s - t0_s <= NORMAL_MARKER_SPAN_S)
         if t1_s - t0_s > LABEL_SPAN_S or len(self._other_t) == 0:
             self._hide_texts()
             return

@@ -35,9 +35,9 @@ class ScoreTrack(QObject):
             angle=0, movable=True, pen=THRESHOLD_PEN, hoverPen=THRESHOLD_HOVER_PEN
         )
         self.threshold_line.setZValue(20)
-        self._label = pg.InfLineLabel(
+        self.label = pg.InfLineLabel(
             self.threshold_line, text="threshold {value:.4g}", position=0.98, anchors=[(1, -0.1), (1, -0.1)],
-            color=(180, 20, 20),
+            color=(180, 20, 20), fill=pg.mkBrush(255, 255, 255, 210),
         )
         self.threshold_line.setBounds([0, None])
         self.threshold_line.setVisible(False)
@@ -58,14 +58,14 @@ class ScoreTrack(QObject):
         self.curve.setData(time_s[: len(scores)], scores)
         self._envelope = BlockEnvelope(scores)
         self._n_samples = len(scores)
-        self.set_threshold(threshold)
-        self.threshold_line.setVisible(True)
+        self.threshold_line.setVisible(True)  # first: a hidden line's label ignores new values
         self._placeholder.setVisible(False)
+        self.set_threshold(threshold)
 
     def set_threshold(self, threshold: float) -> None:
-        self.threshold_line.blockSignals(True)
+        # setValue emits sigPositionChanged (the label follows) but not ...ChangeFinished,
+        # so placing the line does not count as the user dragging it.
         self.threshold_line.setValue(float(threshold))
-        self.threshold_line.blockSignals(False)
 
     @property
     def threshold(self) -> float:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 
 SEGMENT_COLOR = QColor(214, 39, 40, 55)
-HIGHLIGHT_COLOR = QColor(255, 160, 0, 110)
+HIGHLIGHT_COLOR = QColor(255, 160, 0, 30)
 HIGHLIGHT_EDGE = QColor(230, 120, 0)
 
 

@@ -78,8 +78,10 @@ class SignalView(QWidget):
         )
         self.training_region.setZValue(15)
         self.training_region.setVisible(False)
-        pg.InfLineLabel(self.training_region.lines[0], "training", position=0.92,
-                        anchors=[(0, 0), (0, 0)], color=(40, 90, 170))
+        self._training_label = pg.TextItem("training data", color=(40, 90, 170), anchor=(0, 0))
+        self._training_label.setZValue(16)
+        self._training_label.setVisible(False)
+        self.training_region.sigRegionChanged.connect(self._place_training_label)
         self.training_region.sigRegionChangeFinished.connect(self._on_training_region_moved)
 
         self._y_fit_timer = QTimer(self)
@@ -137,6 +139,7 @@ class SignalView(QWidget):
         self._set_row_stretch()
         top = self.channel_plots[0]
         top.addItem(self.training_region, ignoreBounds=True)
+        top.addItem(self._training_label, ignoreBounds=True)
         self.markers = AnnotationMarkers(top)
         if len(recording.annotations):
             self.markers.set_annotations(recording.annotations, recording.data[:, 0], recording.fs_hz)
@@ -155,8 +158,9 @@ class SignalView(QWidget):
 
     def _clear_channels(self) -> None:
         for plot in self.channel_plots:
-            if self.training_region.scene() is not None and self.training_region in plot.items:
-                plot.removeItem(self.training_region)
+            for item in (self.training_region, self._training_label):
+                if item in plot.items:
+                    plot.removeItem(item)
             self.graphics.ci.removeItem(plot)
         self.channel_plots.clear()
         self.channel_curves.clear()
@@ -218,7 +222,15 @@ class SignalView(QWidget):
 
     # -- training range ---------------------------------------------------------------------
     def set_training_range_visible(self, visible: bool) -> None:
-        self.training_region.setVisible(visible and self.recording is not None)
+        visible = visible and self.recording is not None
+        if visible and not self.training_region.isVisible():
+            x0, x1 = self.x_range()
+            t0, t1 = self.training_range()
+            if t1 <= x0 or t0 >= x1:  # out of sight: bring the band to where the user looks
+                self.reset_training_region()
+        self.training_region.setVisible(visible)
+        self._training_label.setVisible(visible)
+        self._place_training_label()
 
     def reset_training_region(self) -> None:
         """Put the band on the middle half of the visible range."""
@@ -231,6 +243,13 @@ class SignalView(QWidget):
         t0, t1 = self.training_region.getRegion()
         return float(t0), float(t1)
 
+    def _place_training_label(self) -> None:
+        if not self.channel_plots:
+            return
+        t0, _t1 = self.training_range()
+        y_top = self.channel_plots[0].getViewBox().viewRange()[1][1]
+        self._training_label.setPos(t0, y_top)
+
     def _on_training_region_moved(self) -> None:
         t0, t1 = self.training_range()
         self.training_range_changed.emit(t0, t1)
@@ -239,7 +258,7 @@ class SignalView(QWidget):
     def _on_x_range_changed(self, _view, x_range) -> None:
         x0, x1 = float(x_range[0]), float(x_range[1])
         if self.markers is not None:
-            self.markers.update_labels(x0, x1)
+            self.markers.update_for_view(x0, x1)
         self._y_fit_timer.start()  # coalesce a burst of wheel/drag events into one fit
         self.x_range_changed.emit(x0, x1)
 
@@ -258,3 +277,4 @@ class SignalView(QWidget):
             if rng is not None:
                 plot.setYRange(*rng, padding=0)
         self.score_track.fit_y(i0, i1)
+        self._place_training_label()
