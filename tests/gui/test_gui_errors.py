@@ -75,3 +75,65 @@ def test_reference_with_another_rate_is_resampled_and_the_notice_shown(drive, wi
     assert "resampled" in window.panel.message_label.text()
     assert "resampled" in window.statusBar().currentMessage()
     assert messages.warnings == [] and messages.tracebacks == []
+
+
+def test_uncaught_exceptions_of_any_thread_reach_the_traceback_dialog(window, qtbot, messages):
+    import sys
+    import threading
+
+    restore = notifications.install_excepthooks(window)
+    try:
+        try:
+            raise KeyError("in a slot")
+        except KeyError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+        def fail_in_thread():
+            raise RuntimeError("in a thread")
+
+        thread = threading.Thread(target=fail_in_thread)
+        thread.start()
+        thread.join()
+        qtbot.waitUntil(lambda: len(messages.tracebacks) == 2, timeout=5000)
+    finally:
+        restore()
+    assert {type(e) for e in messages.tracebacks} == {KeyError, RuntimeError}
+    assert messages.warnings == []
+
+
+def test_save_screenshot_writes_a_png(window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    out = tmp_path / "window"  # no suffix: the PNG filter's suffix is added
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PNG image (*.png)"))
+    window.screenshot_action.trigger()
+    assert (tmp_path / "window.png").stat().st_size > 1000
+
+
+def test_a_bug_in_the_worker_gets_the_traceback_dialog_and_detect_stays_usable(drive, window, short_wfdb, monkeypatch, qtbot, messages):
+    from anomaly_gui.gui import detection_controller
+
+    drive.open_through_menu(short_wfdb)
+
+    def broken(recording, config, source, ctx):
+        return 1 / 0
+
+    monkeypatch.setattr(detection_controller, "detect", broken)
+    with qtbot.waitSignal(window.detection.runner.failed, timeout=10000):
+        drive.click(window.panel.detect_button)
+    assert len(messages.tracebacks) == 1 and isinstance(messages.tracebacks[0], ZeroDivisionError)
+    assert messages.warnings == []
+    assert window.panel.detect_button.isEnabled()
+
+
+def test_the_error_dialog_carries_traceback_and_versions(window):
+    from anomaly_gui.gui.dialogs.error_dialog import build_error_box
+
+    try:
+        raise ValueError("unexpected thing")
+    except ValueError as exc:
+        box = build_error_box(window, exc)
+    assert "ValueError: unexpected thing" in box.text()
+    details = box.detailedText()
+    assert "Traceback" in details and "anomaly_gui" in details and "PySide6" in details
+    box.deleteLater()

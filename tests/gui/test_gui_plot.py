@@ -1,0 +1,79 @@
+"""Plot pieces on synthetic data: envelopes, many segments, initial range, y following the view."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from anomaly_gui.gui.plot.envelope import BlockEnvelope
+from anomaly_gui.gui.plot.signal_view import SignalView
+from anomaly_gui.recording import Channel, Recording
+from anomaly_gui.segments import Segment, SegmentSet
+
+
+def test_block_envelope_matches_numpy_on_random_ranges():
+    rng = np.random.default_rng(0)
+    data = rng.standard_normal((50_000, 3)).astype(np.float32)
+    data[1234, 1] = np.nan
+    env = BlockEnvelope(data, block=256)
+    for _ in range(200):
+        i0 = int(rng.integers(0, len(data)))
+        i1 = int(rng.integers(i0 + 1, len(data) + 1))
+        lo, hi = env.range(i0, i1)
+        np.testing.assert_array_equal(lo, np.nanmin(data[i0:i1], axis=0))
+        np.testing.assert_array_equal(hi, np.nanmax(data[i0:i1], axis=0))
+
+
+@pytest.fixture
+def view(qtbot):
+    v = SignalView()
+    qtbot.addWidget(v)
+    v.resize(1000, 700)
+    v.show()
+    return v
+
+
+def _recording(n: int, fs: float, channels: int = 2) -> Recording:
+    t = np.arange(n) / fs
+    data = np.stack([np.sin(2 * np.pi * (k + 1) * t) * (k + 1) for k in range(channels)], axis=1)
+    return Recording(data=data.astype(np.float32), fs_hz=fs,
+                     channels=[Channel(f"acc{k}", "g") for k in range(channels)])
+
+
+def test_two_thousand_segments_are_one_item_per_plot_and_stay_fast(view, qtbot):
+    fs, n = 10_000.0, 2_000_000
+    recording = _recording(n, fs)
+    view.set_recording(recording)
+    starts = np.arange(2000) * 900 + 100
+    segments = SegmentSet(fs, [Segment(int(s), int(s) + 300, 1.0) for s in starts])
+    view.set_scores(np.abs(recording.data[:, 0]), 0.5)
+    view.set_segments(segments)
+    assert len(view.overlays) == 3
+    for overlay in view.overlays:
+        assert overlay.intervals_s.shape == (2000, 2)
+    view.show_all()
+    started = time.perf_counter()
+    view.graphics.grab()
+    assert time.perf_counter() - started < 5.0  # generous: a smoke test against O(n) Python loops
+
+
+def test_short_file_shows_whole_long_file_first_ten_seconds(view):
+    view.set_recording(_recording(12_000, 1000.0))
+    assert view.x_range() == (0.0, 12.0)
+    view.set_recording(_recording(600_000, 1000.0, channels=3))
+    assert view.x_range() == (0.0, 10.0)
+    assert len(view.channel_plots) == 3
+    assert view.channel_plots[2].getAxis("left").labelText == "acc2 (g)"
+
+
+def test_y_axis_follows_the_visible_data(view, qtbot):
+    fs = 1000.0
+    data = np.zeros((100_000, 1), np.float32)
+    data[50_000:60_000, 0] = 100.0  # a step only in [50 s, 60 s)
+    view.set_recording(Recording(data=data, fs_hz=fs, channels=[Channel("x")]))
+    view.set_x_range(0.0, 10.0)
+    qtbot.waitUntil(lambda: view.channel_plots[0].getViewBox().viewRange()[1][1] < 50, timeout=2000)
+    view.set_x_range(45.0, 65.0)
+    qtbot.waitUntil(lambda: view.channel_plots[0].getViewBox().viewRange()[1][1] >= 100, timeout=2000)
