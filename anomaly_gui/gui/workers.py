@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL_S = 0.05
 """At most ~20 progress signals a second: a training loop reports every batch."""
 
+_orphans: set[tuple[QThread, "Worker"]] = set()
+"""Threads that outlived ``shutdown``'s timeout: kept referenced until they end, because a
+QThread destroyed while running aborts the process."""
+
 
 class QtTaskContext:
     """The ``TaskContext`` a worker hands to its core function (thread-safe).
@@ -195,12 +199,12 @@ class TaskRunner(QObject):
         for run_id, (thread, worker) in list(self._threads.items()):
             worker.context.cancel()
             remaining = max(0, int((deadline - time.monotonic()) * 1000))
-            if thread.wait(remaining):
-                self._threads.pop(run_id, None)
-            else:
+            _disconnect_all(worker)
+            self._threads.pop(run_id, None)
+            if not thread.wait(remaining):
                 all_ended = False
                 log.warning("%s did not stop within %d ms", thread.objectName(), timeout_ms)
-            _disconnect_all(worker)
+                _keep_until_finished(thread, worker)
         return all_ended
 
     # -- slots: every one checks that its sender is the current run -------------------------
@@ -255,9 +259,16 @@ class TaskRunner(QObject):
         self.running_changed.emit(False)
 
 
+def _keep_until_finished(thread: QThread, worker: Worker) -> None:
+    pair = (thread, worker)
+    _orphans.add(pair)
+    # Direct: the owner of the runner (and the GUI loop) may already be gone.
+    thread.finished.connect(lambda: _orphans.discard(pair), Qt.ConnectionType.DirectConnection)
+
+
 def _disconnect_all(worker: Worker) -> None:
     for signal in (worker.progress, worker.epoch_finished, worker.finished, worker.failed,
-                   worker.cancelled):
+                   worker.cancelled):  # not done: it is what quits the thread
         try:
             signal.disconnect()
         except (RuntimeError, TypeError):

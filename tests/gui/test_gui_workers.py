@@ -117,3 +117,31 @@ def test_cancelled_is_not_a_failure(qtbot, runner):
     with qtbot.waitSignal(runner.cancelled, timeout=5000):
         runner.start(work)
     assert failures == []
+
+
+def test_a_thread_that_outlives_shutdown_is_kept_until_it_ends(qtbot):
+    from anomaly_gui.gui import workers
+
+    r = TaskRunner("stubborn")
+    release = threading.Event()
+    started = threading.Event()
+
+    def ignores_cancel(ctx):
+        started.set()
+        release.wait(10)  # e.g. a reader that cannot be interrupted
+
+    r.start(ignores_cancel)
+    assert started.wait(5)
+    assert not r.shutdown(100)
+    assert r.active_thread_count == 0 and len(workers._orphans) == 1
+    thread = next(iter(workers._orphans))[0]
+    release.set()
+    assert thread.wait(5000)
+    qtbot.waitUntil(lambda: len(workers._orphans) == 0, timeout=5000)
+
+
+def test_progress_text_reads_epoch_k_of_n_and_loss():
+    from anomaly_gui.gui.panels.detection_panel import progress_text
+
+    assert progress_text(0.3, "Epoch 2/15, loss 0.123") == "Epoch 2/15 · loss 0.123"
+    assert progress_text(0.5, "") == "50%%"  # QProgressBar format: a literal % is %%
