@@ -71,6 +71,7 @@ class AutoencoderDetector:
             patience=cfg.patience,
             kl_weight=cfg.kl_weight,
             seed=cfg.seed,
+            keep_fraction=1.0 if cfg.keep_fraction is None else cfg.keep_fraction,
         )
         self.history_ = train_network(self.net_, windows, settings, ctx, on_epoch)
         self.n_channels_ = int(data.shape[1])
@@ -124,4 +125,15 @@ class AutoencoderDetector:
     def score_samples(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> np.ndarray:
         """``(n,)`` float32 scores: the mean of the per-channel scores."""
         return self.score_channels(data, ctx).mean(axis=1)
+
+    def auto_threshold(self, reference, config: DetectionConfig) -> float:
+        """The level a normal sample exceeds with probability ``config.threshold_risk``, from
+        the extreme-value fit of the training scores' tail."""
+        return float(reference.exceedance_level(config.threshold_risk))
+
+    def extra_state(self) -> dict:
+        return {}
+
+    def load_extra_state(self, state: dict) -> None:
+        pass
 

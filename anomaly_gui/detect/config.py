@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, fields
 from ..errors import AnomalyGuiError
 
 MODEL_KINDS = ("ae", "vae")
+WINDOWING_KINDS = ("auto", "sliding", "beats")
 
 
 @dataclass(frozen=True)
@@ -16,11 +17,16 @@ class DetectionConfig:
     ``threshold`` is ``"auto"`` (extreme-value rule on the training scores: the level a normal
     sample exceeds with probability ``threshold_risk``), ``"pNN"`` (the NN-th
     percentile of the training scores, e.g. ``"p99.5"``) or a number.
+    ``windowing``: ``"sliding"`` windows of ``window`` samples, ``"beats"`` one window per
+    detected heartbeat (ECG), or ``"auto"``: beats when the recording looks like an ECG.
+    ``keep_fraction`` < 1 trains robustly on the best-reconstructed fraction of the windows
+    (``None``: half of the beats for beat windows, all windows for sliding ones).
     ``min_duration_s`` / ``merge_gap_s`` of ``None`` derive from the window length:
     a quarter window and half a window.
     """
 
     model: str = "ae"
+    windowing: str = "auto"
     window: int = 256
     train_stride: int = 32
     score_stride: int = 64
@@ -32,16 +38,22 @@ class DetectionConfig:
     learning_rate: float = 2e-3
     windows_per_epoch: int = 8192
     patience: int = 4
+    keep_fraction: float | None = None
     kl_weight: float = 1.0
     seed: int = 0
     threshold: str = "auto"
     threshold_risk: float = 1e-3
+    beat_threshold_z: float = 5.0
     min_duration_s: float | None = None
     merge_gap_s: float | None = None
 
     def __post_init__(self) -> None:
         if self.model not in MODEL_KINDS:
             raise AnomalyGuiError(f"Unknown model '{self.model}'; choose one of {', '.join(MODEL_KINDS)}.")
+        if self.windowing not in WINDOWING_KINDS:
+            raise AnomalyGuiError(
+                f"Unknown windowing '{self.windowing}'; choose one of {', '.join(WINDOWING_KINDS)}."
+            )
         if self.window < 16 or self.window % 8:
             raise AnomalyGuiError(f"Window must be a multiple of 8 and at least 16 samples, got {self.window}.")
         if self.epochs < 1:

@@ -14,6 +14,7 @@ from ..recording import Recording, check_finite
 from ..segments import SegmentSet, segments_from_scores
 from ..tasks import NULL_TASK, TaskContext, sub
 from .autoencoder import AutoencoderDetector
+from .beats import BeatAutoencoderDetector
 from .config import DetectionConfig
 from .threshold import ScoreReference, resolve_threshold
 
@@ -44,7 +45,7 @@ class DetectionResult:
     channel_scores: np.ndarray
     threshold: float
     segments: SegmentSet
-    detector: AutoencoderDetector
+    detector: AutoencoderDetector | BeatAutoencoderDetector
     config: DetectionConfig
     source_description: str
     timings: dict = field(default_factory=dict)
@@ -74,6 +75,37 @@ def segment(
     )
 
 
+ECG_NAME_HINTS = ("ecg", "ekg", "mlii", "mli", "lead", "avr", "avl", "avf")
+ECG_LEAD_NAMES = {"i", "ii", "iii", "v1", "v2", "v3", "v4", "v5", "v6", "ml", "mlii", "mliii"}
+
+
+def looks_like_ecg(recording: Recording) -> bool:
+    """True for recordings that carry ECG leads: a rate of 100–2000 Hz and a channel named like
+    a lead (MLII, V1, II, ECG …) or measured in mV/µV."""
+    if not 100.0 <= recording.fs_hz <= 2000.0:
+        return False
+    for ch in recording.channels:
+        name = ch.name.strip().lower()
+        if name in ECG_LEAD_NAMES or any(h in name for h in ECG_NAME_HINTS):
+            return True
+        if ch.unit.strip().lower() in ("mv", "uv", "µv", "μv"):
+            return True
+    return False
+
+
+def choose_windowing(config: DetectionConfig, recording: Recording) -> str:
+    if config.windowing != "auto":
+        return config.windowing
+    return "beats" if looks_like_ecg(recording) else "sliding"
+
+
+def make_detector(config: DetectionConfig, recording: Recording):
+    """The detector ``config`` asks for on ``recording`` (beat windows for ECG under ``auto``)."""
+    if choose_windowing(config, recording) == "beats":
+        return BeatAutoencoderDetector(config)
+    return AutoencoderDetector(config)
+
+
 def prepare_reference(reference: Recording, target: Recording) -> tuple[np.ndarray, list[str]]:
     """Reference samples matched to the target's channel count and rate, plus notices."""
     notices = []
@@ -98,7 +130,7 @@ def run_detection(
     source: TrainingSource = TrainingSource(),
     ctx: TaskContext = NULL_TASK,
     on_epoch: Callable | None = None,
-    detector: AutoencoderDetector | None = None,
+    detector: AutoencoderDetector | BeatAutoencoderDetector | None = None,
 ) -> DetectionResult:
     """Train (unless ``detector`` is given) and score every sample of ``recording``.
 
@@ -133,7 +165,7 @@ def run_detection(
             train_data = np.asarray(recording.data, np.float32)
             train_scores_from = (0, recording.n_samples)
         started = time.perf_counter()
-        detector = AutoencoderDetector(config).fit(
+        detector = make_detector(config, recording).fit(
             train_data, recording.fs_hz, recording.channel_names, sub(ctx, 0.0, 0.8), on_epoch
         )
         timings["train_s"] = time.perf_counter() - started
@@ -154,7 +186,8 @@ def run_detection(
             train_scores = scores[train_scores_from[0] : train_scores_from[1]]
         detector.score_reference_ = ScoreReference.from_scores(train_scores)
     timings["score_s"] = time.perf_counter() - started
-    threshold = resolve_threshold(config.threshold, detector.score_reference_, config.threshold_risk)
+    reference = detector.score_reference_
+    threshold = resolve_threshold(config.threshold, reference, detector.auto_threshold(reference, config))
     segments = segment(scores, channel_scores, threshold, recording.fs_hz, config, recording.channel_names)
     ctx.progress(1.0, f"{len(segments)} segment(s) flagged")
     return DetectionResult(
@@ -170,7 +203,7 @@ def run_detection(
     )
 
 
-def check_model_fits(detector: AutoencoderDetector, recording: Recording) -> None:
+def check_model_fits(detector, recording: Recording) -> None:
     """A saved model scores only data with its channel count and sampling rate."""
     if detector.n_channels_ != recording.n_channels:
         raise ModelFileError(

@@ -91,16 +91,15 @@ def _fit_tail(excesses: np.ndarray) -> tuple[float, float]:
     return float(min(shape, 0.5)), float(max(mean * (1.0 - shape), 1e-12))
 
 
-def resolve_threshold(spec: str, reference: ScoreReference, risk: float) -> float:
+def resolve_threshold(spec: str, reference: ScoreReference, auto_value: float) -> float:
     """Turn a threshold spec into a score value.
 
-    ``auto``: the level a normal sample exceeds with probability ``risk`` according to the
-    extreme-value fit of the training scores' tail (needs no per-file tuning);
-    ``pNN``: the NN-th percentile of the training scores; a number: that value.
+    ``auto``: ``auto_value``, the detector's own rule (e.g. an extreme-value level of the
+    training scores); ``pNN``: the NN-th percentile of the training scores; a number: that value.
     """
     kind, value = parse_threshold(spec)
     if kind == "auto":
-        return float(reference.exceedance_level(risk))
+        return float(auto_value)
     if kind == "percentile":
         return reference.percentile(float(value))
     return float(value)

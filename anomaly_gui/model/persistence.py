@@ -25,6 +25,8 @@ def save_detector(path: str | Path, detector) -> None:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
+        "detector": type(detector).__name__,
+        "extra_state": detector.extra_state(),
         "config": detector.config.to_dict(),
         "n_channels": detector.n_channels_,
         "channel_names": detector.channel_names_,
@@ -51,6 +53,7 @@ def load_detector(path: str | Path):
     import torch
 
     from ..detect.autoencoder import AutoencoderDetector
+    from ..detect.beats import BEAT_POINTS, BeatAutoencoderDetector
     from ..detect.config import DetectionConfig
     from ..detect.threshold import ScoreReference
     from ..dsp.normalise import ChannelScaler
@@ -68,8 +71,15 @@ def load_detector(path: str | Path):
         if int(meta.get("format_version", 0)) > FORMAT_VERSION:
             raise ValueError(f"written by a newer version ({meta.get('app_version')})")
         config = DetectionConfig.from_dict(meta["config"])
-        det = AutoencoderDetector(config)
-        det.net_ = build_network(config.model, int(meta["n_channels"]), config.window, config.latent_dim, config.width)
+        kind = meta.get("detector", "AutoencoderDetector")
+        if kind == "BeatAutoencoderDetector":
+            det, window = BeatAutoencoderDetector(config), BEAT_POINTS
+        elif kind == "AutoencoderDetector":
+            det, window = AutoencoderDetector(config), config.window
+        else:
+            raise ValueError(f"unknown detector '{kind}'")
+        det.net_ = build_network(config.model, int(meta["n_channels"]), window, config.latent_dim, config.width)
+        det.load_extra_state(meta.get("extra_state", {}))
         det.net_.load_state_dict(payload["state_dict"])
         det.net_.eval()
         det.n_channels_ = int(meta["n_channels"])

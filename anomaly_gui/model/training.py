@@ -34,6 +34,8 @@ class TrainingSettings:
     patience: int = 4
     kl_weight: float = 1.0
     seed: int = 0
+    keep_fraction: float = 1.0
+    warmup_epochs: int = 2
 
 
 def _loss(net: ConvAutoencoder, batch: torch.Tensor, kl_weight: float) -> torch.Tensor:
@@ -47,6 +49,22 @@ def _loss(net: ConvAutoencoder, batch: torch.Tensor, kl_weight: float) -> torch.
     return torch.mean((net(batch) - batch) ** 2)
 
 
+def window_errors(net: ConvAutoencoder, windows: np.ndarray, batch: int = 1024) -> np.ndarray:
+    """Mean squared reconstruction error of each window (inference mode, no gradients)."""
+    out = np.empty(len(windows), np.float64)
+    with torch.inference_mode():
+        for b in range(0, len(windows), batch):
+            w = torch.from_numpy(windows[b : b + batch])
+            out[b : b + batch] = torch.mean((net(w) - w) ** 2, dim=(1, 2)).numpy()
+    return out
+
+
+def _trimmed_mean(values: np.ndarray, keep_fraction: float) -> float:
+    if keep_fraction >= 1.0:
+        return float(np.mean(values))
+    return float(np.mean(np.sort(values)[: max(1, int(len(values) * keep_fraction))]))
+
+
 def train_network(
     net: ConvAutoencoder,
     windows: np.ndarray,
@@ -58,6 +76,12 @@ def train_network(
 
     Keeps the weights of the epoch with the lowest validation loss. Checks for cancel after
     every batch so a Cancel takes effect within one batch.
+
+    Robust training (``keep_fraction`` < 1): after ``warmup_epochs``, each epoch trains only on
+    the windows the current network reconstructs best (that fraction of them), and the
+    validation loss is the mean over the same fraction. Anomalies that are frequent in the
+    training data (ectopic beats in bigeminy) then stay poorly reconstructed instead of being
+    learnt as normal.
     """
     n = len(windows)
     if n < 4:
@@ -67,18 +91,23 @@ def train_network(
     order = rng.permutation(n)
     n_val = max(1, int(round(n * settings.validation_fraction)))
     val_idx, train_idx = order[:n_val], order[n_val:]
-    val = torch.from_numpy(windows[val_idx[: max(1, settings.windows_per_epoch // 8)]])
+    val = windows[val_idx[: max(1, settings.windows_per_epoch // 8)]]
     optimiser = torch.optim.Adam(net.parameters(), lr=settings.learning_rate)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=max(1, settings.epochs))
     per_epoch = min(len(train_idx), settings.windows_per_epoch)
-    n_batches = max(1, math.ceil(per_epoch / settings.batch_size))
     history: list[EpochStats] = []
     best_loss, best_state, stale = math.inf, None, 0
     started = time.perf_counter()
     for epoch in range(settings.epochs):
+        pool = train_idx
+        if settings.keep_fraction < 1.0 and epoch >= settings.warmup_epochs:
+            net.eval()
+            errors = window_errors(net, windows[train_idx])
+            pool = train_idx[errors <= np.quantile(errors, settings.keep_fraction)]
         net.train()
-        chosen = rng.choice(train_idx, size=per_epoch, replace=False)
+        chosen = rng.choice(pool, size=min(per_epoch, len(pool)), replace=False)
         total = 0.0
+        n_batches = max(1, math.ceil(len(chosen) / settings.batch_size))
         for b in range(n_batches):
             ctx.check_cancelled()
             batch = torch.from_numpy(windows[np.sort(chosen[b * settings.batch_size : (b + 1) * settings.batch_size])])
@@ -96,9 +125,8 @@ def train_network(
             ctx.progress(done, f"Epoch {epoch + 1}/{settings.epochs}, loss {total / ((b + 1) * settings.batch_size):.4g}")
         scheduler.step()
         net.eval()
-        with torch.no_grad():
-            val_loss = float(torch.mean((net(val) - val) ** 2))
-        stats = EpochStats(epoch + 1, settings.epochs, total / per_epoch, val_loss, time.perf_counter() - started)
+        val_loss = _trimmed_mean(window_errors(net, val), settings.keep_fraction)
+        stats = EpochStats(epoch + 1, settings.epochs, total / len(chosen), val_loss, time.perf_counter() - started)
         history.append(stats)
         if on_epoch is not None:
             on_epoch(stats)

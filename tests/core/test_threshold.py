@@ -18,8 +18,9 @@ def test_parse_threshold_forms():
 def test_percentile_and_value_thresholds():
     scores = np.arange(1, 10001, dtype=np.float64)
     ref = ScoreReference.from_scores(scores)
-    assert resolve_threshold("p50", ref, 1e-3) == pytest.approx(5000.5, rel=1e-3)
-    assert resolve_threshold("3.5", ref, 1e-3) == 3.5
+    assert resolve_threshold("p50", ref, auto_value=0.0) == pytest.approx(5000.5, rel=1e-3)
+    assert resolve_threshold("3.5", ref, auto_value=0.0) == 3.5
+    assert resolve_threshold("auto", ref, auto_value=7.0) == 7.0
 
 
 def test_auto_threshold_matches_exponential_tail_quantile():
@@ -27,7 +28,7 @@ def test_auto_threshold_matches_exponential_tail_quantile():
     rng = np.random.default_rng(0)
     scores = rng.exponential(1.0, 400_000)
     ref = ScoreReference.from_scores(scores)
-    level = resolve_threshold("auto", ref, 1e-4)
+    level = ref.exceedance_level(1e-4)
     assert level == pytest.approx(-np.log(1e-4), rel=0.1)
     assert np.mean(scores > level) < 3e-4
 
