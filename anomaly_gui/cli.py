@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -101,6 +102,11 @@ def _detect_parser() -> argparse.ArgumentParser:
     train.add_argument("--train-range", type=_time_range, metavar="START:END", help="train on this time range (s)")
     p.add_argument("--reference-fs", type=_positive_float, metavar="HZ", help="sampling rate of --reference")
     p.add_argument("--model", choices=("ae", "vae"), default=None, help="network (default: ae)")
+    p.add_argument(
+        "--windowing",
+        choices=("auto", "sliding", "beats"),
+        help="sliding windows, one window per heartbeat (ECG), or auto (beats for ECG; default)",
+    )
     p.add_argument("--epochs", type=int, metavar="N", help="training epochs (default: 15)")
     p.add_argument("--threshold", metavar="auto|pNN|VALUE", help="flagging threshold (default: auto)")
     p.add_argument("--seed", type=int, metavar="N", help="random seed (default: 0)")
@@ -162,7 +168,9 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
     if args.reference_fs and not args.reference:
         raise AnomalyGuiError("--reference-fs needs --reference.")
-    if args.model_in and (args.reference or args.train_range or args.model_out or args.model or args.epochs):
+    if args.model_in and (
+        args.reference or args.train_range or args.model_out or args.model or args.epochs or args.windowing
+    ):
         raise AnomalyGuiError("--model-in scores with a saved model; it cannot be combined with training options.")
     if args.scores_out and Path(args.scores_out).suffix.lower() != ".npy":
         raise AnomalyGuiError("--scores-out must be a .npy path.")
@@ -188,7 +196,13 @@ def cmd_detect(args: argparse.Namespace) -> int:
         config = DetectionConfig()
     overrides = {
         k: v
-        for k, v in {"model": args.model, "epochs": args.epochs, "threshold": args.threshold, "seed": args.seed}.items()
+        for k, v in {
+            "model": args.model,
+            "windowing": args.windowing,
+            "epochs": args.epochs,
+            "threshold": args.threshold,
+            "seed": args.seed,
+        }.items()
         if v is not None
     }
     config = dataclasses.replace(config, **overrides)
@@ -249,6 +263,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
         path = str(DEMO_RECORDING)
     if (args.detect or args.screenshot) and not path:
         raise AnomalyGuiError("--detect and --screenshot need a FILE (or --demo).")
+    if args.screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        # A screenshot needs no screen: render offscreen rather than fail to find a display.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from .gui.app import run_gui
 
     return run_gui(
@@ -273,6 +290,10 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     try:
         return command(args)
+    except BrokenPipeError:
+        # Output piped into a program that stopped reading (e.g. `| head`): not an error.
+        sys.stdout = None
+        return 0
     except KeyboardInterrupt:
         print("anomaly-gui: cancelled", file=sys.stderr)
         return 130

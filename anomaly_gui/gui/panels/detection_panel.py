@@ -22,6 +22,7 @@ from ...recording import Recording
 from .loss_plot import LossPlot
 
 MODELS = (("Autoencoder", "ae"), ("Variational autoencoder (VAE)", "vae"))
+WINDOWINGS = (("Automatic", "auto"), ("Heartbeats (ECG)", "beats"), ("Sliding", "sliding"))
 TRAINING_KINDS = (
     ("Whole recording", "whole"),
     ("Selected time range", "range"),
@@ -71,6 +72,14 @@ class DetectionPanel(QWidget):
         self.model_combo = QComboBox()
         for label, key in MODELS:
             self.model_combo.addItem(label, key)
+        self.windowing_combo = QComboBox()
+        for label, key in WINDOWINGS:
+            self.windowing_combo.addItem(label, key)
+        self.windowing_combo.setToolTip(
+            "Heartbeats: one window per detected beat, scored by shape and rhythm (ECG).\n"
+            "Sliding: fixed windows along the signal (vibration, other sensors).\n"
+            "Automatic: heartbeats for ECG recordings, sliding otherwise."
+        )
         self.training_combo = QComboBox()
         for label, key in TRAINING_KINDS:
             self.training_combo.addItem(label, key)
@@ -100,6 +109,7 @@ class DetectionPanel(QWidget):
         form = QFormLayout(settings)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Model:", self.model_combo)
+        form.addRow("Windows:", self.windowing_combo)
         form.addRow("Training data:", self.training_combo)
         form.addRow("", self.range_label)
         form.addRow("", self.reference_button)
@@ -165,6 +175,7 @@ class DetectionPanel(QWidget):
         """A ``DetectionConfig`` from the widgets (defaults for everything not shown)."""
         return DetectionConfig(
             model=str(self.model_combo.currentData()),
+            windowing=str(self.windowing_combo.currentData()),
             epochs=int(self.epochs_spin.value()),
             seed=int(self.seed_spin.value()),
             threshold=self.threshold_setting(),
@@ -225,7 +236,7 @@ class DetectionPanel(QWidget):
         self._running = running
         self.detect_button.setEnabled(not running and self._loaded)
         self.cancel_button.setEnabled(running)
-        for widget in (self.model_combo, self.training_combo, self.reference_button,
+        for widget in (self.model_combo, self.windowing_combo, self.training_combo, self.reference_button,
                        self.epochs_spin, self.threshold_combo, self.seed_spin):
             widget.setEnabled(not running)
         self.threshold_spin.setEnabled(not running and self.threshold_combo.currentData() != "auto")
