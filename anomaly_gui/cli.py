@@ -75,6 +75,8 @@ def _gui_parser() -> argparse.ArgumentParser:
     p.add_argument("--channels", metavar="LIST", help="channels to open: indices or names, comma-separated")
     p.add_argument("--demo", action="store_true", help="open the bundled demo ECG recording")
     p.add_argument("--detect", action="store_true", help="train and detect with default settings on opening")
+    p.add_argument("--reference", metavar="FILE", help="train on this recording (e.g. a healthy run)")
+    p.add_argument("--reference-fs", type=_positive_float, metavar="HZ", help="sampling rate of --reference")
     p.add_argument("--epochs", type=int, metavar="N", help="training epochs for --detect")
     p.add_argument("--screenshot", metavar="OUT.png", help="save a screenshot of the window once drawn, then exit")
     p.add_argument("--version", action="version", version=f"anomaly-gui {__version__}")
@@ -261,8 +263,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
         if path:
             raise AnomalyGuiError("Give either FILE or --demo, not both.")
         path = str(DEMO_RECORDING)
-    if (args.detect or args.screenshot) and not path:
-        raise AnomalyGuiError("--detect and --screenshot need a FILE (or --demo).")
+    if (args.detect or args.screenshot or args.reference) and not path:
+        raise AnomalyGuiError("--detect, --reference and --screenshot need a FILE (or --demo).")
     if args.screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         # A screenshot needs no screen: render offscreen rather than fail to find a display.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -275,6 +277,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
         detect=args.detect,
         screenshot=args.screenshot,
         epochs=args.epochs,
+        reference=args.reference,
+        reference_fs_hz=args.reference_fs,
     )
 
 

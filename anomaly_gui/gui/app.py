@@ -32,6 +32,8 @@ def run_gui(
     detect: bool = False,
     screenshot: str | None = None,
     epochs: int | None = None,
+    reference: str | None = None,
+    reference_fs_hz: float | None = None,
 ) -> int:
     """Open the main window, optionally with a file, a detection run and a screenshot.
 
@@ -51,6 +53,9 @@ def run_gui(
         prints one line to stderr and returns 2.
     epochs
         Number of training epochs (overrides the default).
+    reference, reference_fs_hz
+        A reference recording (e.g. a healthy run) to train on, with the same channel
+        selection, and its sampling rate when the file does not state one.
 
     Returns
     -------
@@ -63,8 +68,10 @@ def run_gui(
     window = MainWindow()
     if epochs is not None:
         window.panel.epochs_spin.setValue(int(epochs))
+    if reference:
+        _load_reference_after_opening(window, reference, reference_fs_hz)
     if screenshot:
-        return _ScreenshotRun(window, path, fs_hz, channels, detect, screenshot).run()
+        return _ScreenshotRun(window, path, fs_hz, channels, detect, screenshot, bool(reference)).run()
     restore_hooks = notifications.install_excepthooks(window)
     try:
         settings.restore_window(window)
@@ -72,25 +79,44 @@ def run_gui(
         if path:
             window.open_file(path, fs_hz, channels)
             if detect:
-                _detect_once_shown(window)
+                _detect_once_ready(window, bool(reference))
         return int(app.exec())
     finally:
         restore_hooks()
 
 
-def _detect_once_shown(window) -> None:
+def _ready_signal(window, with_reference: bool):
+    """The signal after which the window holds everything a detection run needs."""
+    return window.document.reference_changed if with_reference else window.document.recording_changed
+
+
+def _detect_once_ready(window, with_reference: bool) -> None:
+    signal = _ready_signal(window, with_reference)
+
     def start(_recording) -> None:
-        window.document.recording_changed.disconnect(start)
+        signal.disconnect(start)
         QTimer.singleShot(0, window.start_detection)
 
-    window.document.recording_changed.connect(start)
+    signal.connect(start)
+
+
+def _load_reference_after_opening(window, path: str, fs_hz: float | None) -> None:
+    """Once the recording is shown, open ``path`` as the training reference (same channels)."""
+
+    def load(_recording) -> None:
+        window.document.recording_changed.disconnect(load)
+        window.panel.set_training_kind("reference")
+        window.reference_opener.open(path, fs_hz, window.document.channel_spec)
+
+    window.document.recording_changed.connect(load)
 
 
 class _ScreenshotRun(QObject):
     """Drives the window to a screenshot without ever showing a modal dialog."""
 
-    def __init__(self, window, path, fs_hz, channels, detect: bool, screenshot: str) -> None:
+    def __init__(self, window, path, fs_hz, channels, detect: bool, screenshot: str, with_reference: bool) -> None:
         super().__init__(window)
+        self._with_reference = with_reference
         self._window = window
         self._path, self._fs_hz, self._channels = path, fs_hz, channels
         self._detect = detect
@@ -108,7 +134,7 @@ class _ScreenshotRun(QObject):
             window.resize(1400, 900)
             window.show()
             if self._path:
-                window.document.recording_changed.connect(self._on_recording_shown)
+                _ready_signal(window, self._with_reference).connect(self._on_recording_shown)
                 window.detection.run_ended.connect(self._on_detection_ended)
                 window.open_file(self._path, self._fs_hz, self._channels)
             else:
