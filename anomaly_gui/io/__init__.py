@@ -1,30 +1,52 @@
 """Open recordings: a registry that sniffs the format and hands the file to one reader.
 
-``read_recording(path, fs_hz=None)`` is the only entry point the rest of the app needs.
+``read_recording(path, fs_hz=None, ...)`` is the only entry point the rest of the app needs;
+``list_channels`` describes a file's channels without decoding them (import dialogs, ``info``)
+and ``read_annotations`` reads only its annotations.
 The format is decided by magic bytes first, then by the extension (WFDB files have no magic,
 so a ``.hea`` with the same stem decides for ``.dat``/``.atr``/``.mat``), then by the content
 being text. Reader modules, and the heavy libraries they use (pandas, scipy.io, wfdb,
-soundfile), are imported only when a file of their kind is opened.
+soundfile, h5py, nptdms, pyarrow), are imported only when a file of their kind is opened.
+
+Keywords a reader does not take itself are applied here, the same way for every format:
+``channels`` selects after reading, ``resample_to_hz`` resamples the whole recording (and
+its annotations); ``dataset`` is refused by formats that hold one signal only.
 """
 
 from __future__ import annotations
 
 import codecs
 import importlib
+import inspect
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Sequence
 
-from ..errors import AnomalyGuiError, DataError, ReadError, UnsupportedFormatError
-from ..recording import Recording
-from ._common import check_readable_file, describe_size, read_head
+import numpy as np
+
+from ..errors import AnomalyGuiError, DataError, MissingSamplingRateError, ReadError, UnsupportedFormatError
+from ..recording import Annotations, Recording, parse_channel_spec
+from ._common import (
+    ChannelInfo,
+    ChoiceRequiredError,
+    DatasetChoice,
+    check_readable_file,
+    describe_size,
+    read_head,
+)
 
 __all__ = [
     "FILE_DIALOG_FILTER",
     "FORMATS",
     "SUPPORTED_EXTENSIONS",
+    "ChannelInfo",
+    "ChoiceRequiredError",
+    "DatasetChoice",
     "FormatSpec",
     "detect_format",
+    "list_channels",
+    "read_annotations",
     "read_recording",
 ]
 
@@ -38,6 +60,8 @@ class FormatSpec:
     extensions: tuple[str, ...]
     module: str
     function: str
+    lister: str | None = None  # lists channels without decoding; else list_channels reads the file
+    annotation_reader: str | None = None  # reads only the annotations; else read_recording's
 
 
 FORMATS: dict[str, FormatSpec] = {
@@ -48,7 +72,17 @@ FORMATS: dict[str, FormatSpec] = {
         FormatSpec("npz", "NumPy archive", (".npz",), "numpy_files", "read_npz"),
         FormatSpec("wav", "WAV audio", (".wav",), "wav", "read_wav"),
         FormatSpec("wfdb", "WFDB records", (".hea", ".dat", ".atr", ".mat"), "wfdb_record", "read_wfdb"),
-        FormatSpec("matlab", "MATLAB v4/v5", (".mat",), "matlab", "read_matlab"),
+        FormatSpec("matlab", "MATLAB v4/v5/v7.3", (".mat",), "matlab", "read_matlab"),
+        FormatSpec(
+            "edf", "EDF/EDF+/BDF/BDF+", (".edf", ".bdf", ".rec"), "edf", "read_edf",
+            lister="list_edf_channels", annotation_reader="read_edf_annotations",
+        ),
+        FormatSpec("tdms", "NI TDMS", (".tdms",), "tdms", "read_tdms", lister="list_tdms_channels"),
+        FormatSpec("hdf5", "HDF5", (".h5", ".hdf5", ".hdf", ".he5"), "hdf5", "read_hdf5"),
+        FormatSpec(
+            "columnar", "Parquet/Feather", (".parquet", ".pq", ".feather", ".arrow", ".ipc"),
+            "columnar", "read_columnar",
+        ),
     )
 }
 
@@ -66,6 +100,10 @@ def _dialog_filter() -> str:
         "WAV audio (*.wav)",
         "WFDB records (*.hea *.dat *.atr *.mat)",
         "MATLAB files (*.mat)",
+        "EDF/BDF recordings (*.edf *.bdf *.rec)",
+        "NI TDMS files (*.tdms)",
+        "HDF5 files (*.h5 *.hdf5 *.hdf *.he5)",
+        "Parquet/Feather tables (*.parquet *.pq *.feather *.arrow *.ipc)",
         "All files (*)",
     ]
     return ";;".join(parts)
@@ -75,15 +113,15 @@ FILE_DIALOG_FILTER: str = _dialog_filter()
 """Qt name-filter string for the open dialog (a plain str; no Qt here)."""
 
 _SUPPORTED_TEXT = (
-    "CSV/TSV/TXT text tables, NumPy .npy/.npz, WAV, WFDB records (.hea/.dat/.atr/.mat) "
-    "and MATLAB v4/v5 .mat files"
+    "CSV/TSV/TXT text tables, NumPy .npy/.npz, WAV, WFDB records (.hea/.dat/.atr/.mat), "
+    "MATLAB v4/v5/v7.3 .mat, EDF/EDF+/BDF/BDF+, NI TDMS, HDF5 and Parquet/Feather files"
 )
 
-# Formats we recognise but do not read yet: say what the file is instead of "unknown".
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+
+# Formats we recognise but do not read: say what the file is instead of "unknown".
 _KNOWN_UNSUPPORTED_MAGIC: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\x89HDF\r\n\x1a\n", "an HDF5 file"),
-    (0, b"\xffBIOSEMI", "a BDF file"),
-    (0, b"TDSm", "an NI TDMS file"),
+    (0, b"TDSh", "an NI TDMS index file (.tdms_index; open the .tdms file next to it)"),
     (0, b"\x1f\x8b", "a gzip-compressed file (decompress it first)"),
     (0, b"BZh", "a bzip2-compressed file (decompress it first)"),
     (0, b"\xfd7zXZ\x00", "an xz-compressed file (decompress it first)"),
@@ -96,7 +134,15 @@ _KNOWN_UNSUPPORTED_MAGIC: tuple[tuple[int, bytes, str], ...] = (
 )
 
 
-def read_recording(path: str | Path, fs_hz: float | None = None) -> Recording:
+def read_recording(
+    path: str | Path,
+    fs_hz: float | None = None,
+    *,
+    channels: Sequence[str] | None = None,
+    resample_to_hz: float | None = None,
+    dataset: str | None = None,
+    resample_irregular: bool = False,
+) -> Recording:
     """Open a recording file of any supported format.
 
     Parameters
@@ -107,6 +153,22 @@ def read_recording(path: str | Path, fs_hz: float | None = None) -> Recording:
     fs_hz
         Sampling rate in Hz. Overrides the file's own rate; required when the file
         does not state one.
+    channels
+        Names (or indices) of the channels to open, in that order; None opens the default
+        set. For files whose channels differ in rate (EDF/BDF, TDMS) the default is the
+        largest group sharing one rate, and the others are listed in
+        ``meta["skipped_channels"]``; naming channels of different rates needs
+        ``resample_to_hz``.
+    resample_to_hz
+        Resample every opened channel to this rate (polyphase, anti-aliased); annotations
+        follow. With mixed-rate files and no ``channels``, every channel is opened.
+    dataset
+        Which array of an HDF5 or MATLAB file is the signal (HDF5 path or variable name),
+        when the file holds several (``ChoiceRequiredError`` lists them).
+    resample_irregular
+        Text and Parquet/Feather tables with irregular timestamps: interpolate linearly onto
+        a uniform grid at the median step. When False such a table opens as it is, with
+        ``meta["irregular"] = True`` and a warning offering it.
 
     Returns
     -------
@@ -117,27 +179,111 @@ def read_recording(path: str | Path, fs_hz: float | None = None) -> Recording:
     ------
     ReadError
         Missing, empty, truncated or malformed file (the message names the file).
+    ChoiceRequiredError
+        Several arrays could be the signal and ``dataset`` is None (``.choices`` lists them).
     UnsupportedFormatError
         A format we do not read.
     MissingSamplingRateError
         The file states no rate and ``fs_hz`` is None.
+    ChannelSelectionError
+        ``channels`` names a channel the file does not have.
     DataError
-        ``fs_hz`` is not a positive number.
+        ``fs_hz`` or ``resample_to_hz`` is not a positive number.
     """
     path = Path(path).expanduser()
-    if fs_hz is not None:
-        try:
-            fs_hz = float(fs_hz)
-        except (TypeError, ValueError):
-            raise DataError(f"Sampling rate must be a number of Hz, got {fs_hz!r}.") from None
-        if not math.isfinite(fs_hz) or fs_hz <= 0:
-            raise DataError(f"Sampling rate must be a positive number of Hz, got {fs_hz}.")
+    fs_hz = _checked_rate(fs_hz, "Sampling rate")
+    resample_to_hz = _checked_rate(resample_to_hz, "Resampling rate")
     fmt = detect_format(path)
     spec = FORMATS[fmt]
+    options = {
+        "channels": list(channels) if channels is not None and not isinstance(channels, str) else channels,
+        "resample_to_hz": resample_to_hz,
+        "dataset": dataset,
+        "resample_irregular": bool(resample_irregular),
+    }
+    reader = _reader(spec, spec.function, path)
+    accepted = inspect.signature(reader).parameters
+    if dataset is not None and "dataset" not in accepted:
+        raise ReadError(
+            f"'{path.name}' is a {spec.label} file, which holds a single signal; "
+            "choosing a dataset applies to HDF5 and MATLAB files only."
+        )
+    passed = {k: v for k, v in options.items() if k in accepted}
+    recording = _call_reader(path, spec, reader, fs_hz=fs_hz, **passed)
+    if "channels" not in accepted and options["channels"] is not None:
+        indices = parse_channel_spec(options["channels"], recording.channel_names)
+        recording = recording.select_channels(indices)
+    if "resample_to_hz" not in accepted and resample_to_hz is not None:
+        recording = _resample_recording(recording, resample_to_hz)
+    return recording
+
+
+def list_channels(
+    path: str | Path, fs_hz: float | None = None, *, dataset: str | None = None
+) -> list[ChannelInfo]:
+    """The channels of ``path`` (name, unit, rate, length), for import dialogs and ``info``.
+
+    EDF/BDF and TDMS files are described from their headers, channel by channel with its own
+    rate; other formats are opened and every channel gets the recording's one rate
+    (``fs_hz=None`` in a ``ChannelInfo`` when the file states no rate and none is given).
+    """
+    path = Path(path).expanduser()
+    fs_hz = _checked_rate(fs_hz, "Sampling rate")
+    spec = FORMATS[detect_format(path)]
+    if spec.lister is not None and dataset is None:
+        lister = _reader(spec, spec.lister, path)
+        return _call_reader(path, spec, lister, fs_hz=fs_hz)
+    try:
+        recording = read_recording(path, fs_hz, dataset=dataset)
+        rate: float | None = recording.fs_hz
+    except MissingSamplingRateError:
+        recording = read_recording(path, 1.0, dataset=dataset)
+        rate = None
+    return [ChannelInfo(c.name, c.unit, rate, recording.n_samples) for c in recording.channels]
+
+
+def read_annotations(path: str | Path, fs_hz: float | None = None) -> Annotations:
+    """The annotations of ``path`` (onsets in samples at ``fs_hz``, default the file's rate).
+
+    EDF+/BDF+ files, annotation-only ones included, are read without decoding their signals
+    (see ``edf.read_edf_annotations`` for the rate of an annotation-only file); other formats
+    return the annotations ``read_recording`` finds.
+    """
+    path = Path(path).expanduser()
+    fs_hz = _checked_rate(fs_hz, "Sampling rate")
+    spec = FORMATS[detect_format(path)]
+    if spec.annotation_reader is None:
+        return read_recording(path, fs_hz).annotations
+    reader = _reader(spec, spec.annotation_reader, path)
+    return _call_reader(path, spec, reader, fs_hz=fs_hz)
+
+
+def _checked_rate(value: object, what: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        rate = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise DataError(f"{what} must be a number of Hz, got {value!r}.") from None
+    if not math.isfinite(rate) or rate <= 0:
+        raise DataError(f"{what} must be a positive number of Hz, got {rate}.")
+    return rate
+
+
+def _reader(spec: FormatSpec, function: str, path: Path):
     try:
         module = importlib.import_module(f".{spec.module}", __name__)
-        reader = getattr(module, spec.function)
-        return reader(path, fs_hz=fs_hz)
+    except ImportError as exc:  # an optional library missing from this installation
+        raise ReadError(
+            f"'{path.name}' is a {spec.label} file, but the library to read it is not "
+            f"installed: {exc}"
+        ) from exc
+    return getattr(module, function)
+
+
+def _call_reader(path: Path, spec: FormatSpec, function, **kwargs):
+    try:
+        return function(path, **kwargs)
     except AnomalyGuiError:
         raise
     except MemoryError as exc:
@@ -147,6 +293,25 @@ def read_recording(path: str | Path, fs_hz: float | None = None) -> Recording:
         raise ReadError(
             f"Could not read '{path.name}' as {spec.label}: {_describe_exception(exc)}"
         ) from exc
+
+
+def _resample_recording(recording: Recording, rate: float) -> Recording:
+    """``recording`` at ``rate`` Hz; annotation onsets and durations are scaled along."""
+    from ..dsp.resample import resample_to
+
+    factor = rate / recording.fs_hz
+    if abs(factor - 1.0) <= 1e-9:
+        return recording
+    data = resample_to(recording.data, recording.fs_hz, rate)
+    ann = recording.annotations
+    scaled = replace(
+        ann,
+        onset_samples=np.round(ann.onset_samples * factor).astype(np.int64),
+        duration_samples=None if ann.duration_samples is None
+        else np.round(ann.duration_samples * factor).astype(np.int64),
+    )
+    meta = dict(recording.meta, resampled_to_hz=rate, resampled_from_hz=recording.fs_hz)
+    return replace(recording, data=data, fs_hz=rate, annotations=scaled, meta=meta)
 
 
 def detect_format(path: str | Path) -> str:
@@ -167,8 +332,10 @@ def detect_format(path: str | Path) -> str:
 
     if head.startswith(b"MATLAB 5.0 MAT-file") or head.startswith(b"MATLAB 7.3 MAT-file"):
         return "matlab"
-    if head[512:520] == b"\x89HDF\r\n\x1a\n":
-        return "matlab"  # the MATLAB reader explains that v7.3 is not supported
+    hdf5_offset = _hdf5_offset(head)
+    if hdf5_offset is not None:
+        # MATLAB v7.3 is HDF5 behind a 512-byte text block; a .mat name decides when the text is gone.
+        return "matlab" if hdf5_offset == 512 and ext == ".mat" else "hdf5"
     if head[:4] in (b"RIFF", b"RIFX", b"RF64") and head[8:12] == b"WAVE":
         return "wav"
     if head.startswith(b"\x93NUMPY"):
@@ -180,11 +347,12 @@ def detect_format(path: str | Path) -> str:
             f"'{path.name}' is a ZIP archive; only NumPy .npz archives are read. "
             f"Extract it, or rename it to .npz if it is one. Supported: {_SUPPORTED_TEXT}."
         )
-    if _is_edf(head):
-        raise UnsupportedFormatError(
-            f"'{path.name}' looks like an EDF/EDF+ file, which is not supported yet. "
-            f"Supported: {_SUPPORTED_TEXT}."
-        )
+    if _is_edf(head) or head.startswith(b"\xffBIOSEMI"):
+        return "edf"
+    if head.startswith(b"TDSm"):
+        return "tdms"
+    if head.startswith((b"PAR1", b"ARROW1", b"FEA1")):
+        return "columnar"
     for offset, magic, what in _KNOWN_UNSUPPORTED_MAGIC:
         if head[offset : offset + len(magic)] == magic:
             raise UnsupportedFormatError(
@@ -200,14 +368,26 @@ def detect_format(path: str | Path) -> str:
         )
     if ext == ".mat":
         return "matlab"  # MATLAB v4 files have no magic; the reader reports garbage
-    if ext in (".wav", ".npy", ".npz"):
-        return {".wav": "wav", ".npy": "npy", ".npz": "npz"}[ext]
+    # Binary formats named by their extension: their reader explains what is wrong.
+    for name in ("npy", "npz", "wav", "edf", "tdms", "hdf5", "columnar"):
+        if ext in FORMATS[name].extensions:
+            return name
     if ext in FORMATS["text"].extensions or _looks_like_text(head):
         return "text"
     raise UnsupportedFormatError(
         f"'{path.name}' is not in a supported format (binary content, extension "
         f"'{path.suffix or 'none'}'). Supported: {_SUPPORTED_TEXT}."
     )
+
+
+def _hdf5_offset(head: bytes) -> int | None:
+    """Where the HDF5 signature sits: 0, or a user block of 512, 1024, 2048… bytes."""
+    offset = 0
+    while offset + 8 <= len(head):
+        if head[offset : offset + 8] == _HDF5_MAGIC:
+            return offset
+        offset = 512 if offset == 0 else offset * 2
+    return None
 
 
 def _is_edf(head: bytes) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -153,3 +154,90 @@ def describe_size(n_bytes: int) -> str:
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
         size /= 1000
     return f"{size:.1f} GB"
+
+
+IN_MEMORY_LIMIT_BYTES = 1 << 30
+"""Above this many bytes of float32, decoded samples go to a temporary file, not to RAM."""
+
+
+class ChoiceRequiredError(ReadError):
+    """The file holds several signals that could be opened; the caller must pick one.
+
+    ``choices`` lists them (``DatasetChoice``: path, shape, dtype); pass one's ``path`` as
+    ``dataset=`` to ``read_recording``. The GUI shows a chooser, the CLI names the option.
+    """
+
+    def __init__(self, message: str, choices: list["DatasetChoice"]) -> None:
+        super().__init__(message)
+        self.choices = list(choices)
+
+
+@dataclass(frozen=True)
+class DatasetChoice:
+    """One signal array a file offers (an HDF5 dataset path, a MATLAB variable name)."""
+
+    path: str
+    shape: tuple[int, ...]
+    dtype: str
+
+    def __str__(self) -> str:
+        dims = "×".join(str(d) for d in self.shape)
+        return f"{self.path} ({dims} {self.dtype})"
+
+
+@dataclass(frozen=True)
+class ChannelInfo:
+    """One channel as a file declares it, before anything is read (for import dialogs)."""
+
+    name: str
+    unit: str
+    fs_hz: float | None
+    n_samples: int
+
+
+def choice_error(path: Path, choices: list[DatasetChoice], wanted: str | None = None) -> ChoiceRequiredError:
+    """The error for "several candidates" (``wanted`` None) or "no candidate named ``wanted``"."""
+    listing = "; ".join(str(c) for c in choices)
+    if wanted is None:
+        problem = f"'{path.name}' holds {len(choices)} arrays that could be the signal"
+    else:
+        problem = f"'{path.name}' has no signal array '{wanted}'"
+    example = choices[0].path if choices else "NAME"
+    return ChoiceRequiredError(
+        f"{problem}: {listing}. Choose one (dataset=..., e.g. --dataset {example}).", choices
+    )
+
+
+def add_warning(meta: dict, text: str) -> None:
+    """Append a user-facing warning to ``meta["warnings"]``."""
+    meta.setdefault("warnings", []).append(text)
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Names made unique by appending `` (2)``, `` (3)``… to repeats; blanks become ``chN``."""
+    seen: dict[str, int] = {}
+    result = []
+    for i, name in enumerate(names):
+        name = name or f"ch{i}"
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        result.append(name if count == 1 else f"{name} ({count})")
+    return result
+
+
+def allocate_float32(n_samples: int, n_channels: int, meta: dict) -> np.ndarray:
+    """An empty float32 ``(n, ch)`` array to decode into.
+
+    Up to ``IN_MEMORY_LIMIT_BYTES`` it lives in RAM; above, it is a memmap on an unlinked
+    temporary file, so a recording larger than memory is paged by the OS instead of being
+    swapped or refused. Either way it is filled in place: no second full copy.
+    """
+    n_bytes = int(n_samples) * int(n_channels) * 4
+    if n_bytes <= IN_MEMORY_LIMIT_BYTES:
+        return np.empty((n_samples, n_channels), dtype=np.float32)
+    import tempfile
+
+    handle = tempfile.TemporaryFile(prefix="anomaly_gui_", suffix=".f32")
+    handle.truncate(n_bytes)
+    meta["decoded_to_temporary_file"] = True
+    return np.memmap(handle, dtype=np.float32, mode="r+", shape=(n_samples, n_channels))

@@ -24,6 +24,11 @@ from anomaly_gui.io import FILE_DIALOG_FILTER, FORMATS, SUPPORTED_EXTENSIONS, de
         ("ucr/001_UCR_Anomaly_DISTORTED1sddb40_35000_52000_52620.txt", "text"),
         ("ucr/001_UCR_Anomaly_DISTORTED1sddb40_35000_52000_52620.out", "text"),
         ("skab/valve1/0.csv", "text"),
+        ("formats/edf/test_subsecond.edf", "edf"),
+        ("formats/edf/test_edfann.edf", "edf"),
+        ("formats/bdf/test_generator.bdf", "edf"),
+        ("formats/tdms/raw1.tdms", "tdms"),
+        ("formats/tdms/big_endian.tdms", "tdms"),
     ],
 )
 def test_detect_real_files(shared_data, relative, expected):
@@ -52,13 +57,17 @@ def test_text_content_with_an_unknown_extension(tmp_path):
 
 
 def test_supported_extensions_and_dialog_filter():
-    for ext in (".csv", ".tsv", ".txt", ".out", ".npy", ".npz", ".wav", ".hea", ".dat", ".atr", ".mat"):
+    for ext in (".csv", ".tsv", ".txt", ".out", ".npy", ".npz", ".wav", ".hea", ".dat", ".atr", ".mat",
+                ".edf", ".bdf", ".tdms", ".h5", ".hdf5", ".parquet", ".feather", ".arrow"):
         assert ext in SUPPORTED_EXTENSIONS
         assert f"*{ext}" in FILE_DIALOG_FILTER.split(";;")[0]
     assert isinstance(FILE_DIALOG_FILTER, str)
     assert FILE_DIALOG_FILTER.startswith("Recordings (")
     assert FILE_DIALOG_FILTER.endswith(";;All files (*)")
-    assert set(FORMATS) == {"text", "npy", "npz", "wav", "wfdb", "matlab"}
+    assert set(FORMATS) == {"text", "npy", "npz", "wav", "wfdb", "matlab", "edf", "tdms", "hdf5", "columnar"}
+    for label in ("EDF/BDF recordings (*.edf *.bdf", "NI TDMS files (*.tdms)", "HDF5 files (*.h5",
+                  "Parquet/Feather tables (*.parquet"):
+        assert label in FILE_DIALOG_FILTER
 
 
 def _run_isolated(code: str) -> str:
@@ -75,7 +84,9 @@ def test_importing_io_stays_light():
         import sys
         import anomaly_gui.io
         roots = {name.split(".")[0] for name in sys.modules}
-        print(sorted(roots & {"pandas", "scipy", "wfdb", "soundfile", "torch", "PySide6", "pyqtgraph"}))
+        heavy = {"pandas", "scipy", "wfdb", "soundfile", "torch", "PySide6", "pyqtgraph",
+                 "h5py", "nptdms", "pyarrow", "pyedflib"}
+        print(sorted(roots & heavy))
         """
     )
     assert heavy == "[]"
