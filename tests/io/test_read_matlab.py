@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.io
 
-from anomaly_gui.errors import MissingSamplingRateError, ReadError, UnsupportedFormatError
+from anomaly_gui.errors import MissingSamplingRateError, ReadError
 from anomaly_gui.io import detect_format, read_recording
 
 # file, CWRU number, samples, has a base (BA) accelerometer
@@ -102,11 +102,11 @@ def test_matlab_v4_file(tmp_path):
     assert rec.fs_hz == 10.0 and rec.data[99, 0] == 99.0
 
 
-def test_v73_file_is_unsupported_with_advice(tmp_path):
+def test_v73_header_without_hdf5_data_is_a_read_error(tmp_path):
     header = b"MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Mon Jan 1 2024 HDF5 schema 1.00 ."
     path = tmp_path / "new.mat"
     path.write_bytes(header.ljust(512, b" ") + b"\x89HDF\r\n\x1a\n" + bytes(100))
-    with pytest.raises(UnsupportedFormatError, match="new.mat.*v7.3.*-v7"):
+    with pytest.raises(ReadError, match="new.mat.*MATLAB v7.3.*(truncated or corrupt)"):
         read_recording(path, fs_hz=1.0)
 
 
