@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -55,6 +55,7 @@ class TimeColumn:
     rate_hz: float | None
     start_time: object = None
     irregular_steps: int = 0
+    seconds: object = field(default=None, compare=False, repr=False)  # elapsed s from the first row
 
 
 def find_time_columns(
@@ -89,10 +90,21 @@ def find_time_columns(
         meta["time_kind"] = timed[0].kind
         if timed[0].irregular_steps:
             meta["irregular_steps"] = timed[0].irregular_steps
-            meta["warnings"].append(
-                f"column '{meta['time_column']}': {timed[0].irregular_steps} step(s) differ from "
-                f"the median step of {1 / timed[0].rate_hz:g} s; samples are treated as evenly spaced"
-            )
+            step = 1 / timed[0].rate_hz
+            n_far, n_steps = _far_steps(timed[0].seconds, step)
+            if n_far > IRREGULAR_FRACTION * n_steps:
+                meta["irregular"] = True
+                # _table adds this question unless the caller asked to resample already.
+                meta["irregular_question"] = (
+                    f"column '{meta['time_column']}': timestamps are irregular ({n_far} of "
+                    f"{n_steps} steps differ by more than 10 % from the median step of {step:g} s; "
+                    "samples are treated as evenly spaced); resample to a uniform rate?"
+                )
+            else:
+                meta["warnings"].append(
+                    f"column '{meta['time_column']}': {timed[0].irregular_steps} step(s) differ from "
+                    f"the median step of {step:g} s; samples are treated as evenly spaced"
+                )
         if timed[0].kind == "seconds":
             i = timed[0].index
             meta["t0_s"] = float(_as_float(columns[i])[0]) * _unit_scale(*_time_key(names[i]))
@@ -100,6 +112,19 @@ def find_time_columns(
     if index_columns:
         meta["index_columns"] = index_columns
     return found
+
+
+IRREGULAR_FRACTION = 0.01
+"""Timestamps are irregular when more than this fraction of steps is more than 10 % off."""
+
+
+def _far_steps(seconds, step: float) -> tuple[int, int]:
+    """How many steps differ from ``step`` by more than 10 %, and how many steps there are."""
+    if seconds is None:
+        return 0, 0
+    steps = np.diff(np.asarray(seconds, dtype=np.float64))
+    steps = steps[np.isfinite(steps)]
+    return int(np.count_nonzero(np.abs(steps - step) > 0.1 * step)), int(len(steps))
 
 
 def _time_key(name: str) -> tuple[str, str]:
@@ -139,7 +164,7 @@ def _classify_time(column, index, name, key, unit) -> TimeColumn | None:
         if step is None:
             return None
         start = stamps.iloc[0].to_pydatetime()
-        return TimeColumn(index, name, "clock", 1.0 / step, start, _irregular(elapsed, step))
+        return TimeColumn(index, name, "clock", 1.0 / step, start, _irregular(elapsed, step), elapsed)
     values = _as_float(column)
     if len(values) < 2 or not np.isfinite(values).all():
         return None
@@ -161,12 +186,13 @@ def _classify_time(column, index, name, key, unit) -> TimeColumn | None:
                     return None
                 start = pd.Timestamp(values[0] * scale, unit="s").to_pydatetime()
                 irregular = _irregular(values * scale, step)
-                return TimeColumn(index, name, "clock", 1.0 / step, start, irregular)
+                elapsed = (values - values[0]) * scale
+                return TimeColumn(index, name, "clock", 1.0 / step, start, irregular, elapsed)
     seconds = values * _unit_scale(key, unit)
     step = _regular_step(seconds, strict=False)
     if step is None:
         return None
-    return TimeColumn(index, name, "seconds", 1.0 / step, None, _irregular(seconds, step))
+    return TimeColumn(index, name, "seconds", 1.0 / step, None, _irregular(seconds, step), seconds - seconds[0])
 
 
 def _irregular(times: np.ndarray, step: float) -> int:
@@ -179,6 +205,9 @@ def _parse_datetimes(column):
     """Timestamps of a text column (ISO 8601 first), or None when 95 % do not parse."""
     import pandas as pd
 
+    if column.dtype.kind == "M":  # already timestamps (Parquet/Feather); clock time without zone
+        stamps = column.dt.tz_convert(None) if getattr(column.dt, "tz", None) is not None else column
+        return stamps if len(stamps) >= 2 and stamps.notna().mean() >= 0.95 and not pd.isna(stamps.iloc[0]) else None
     text = column.astype(str).str.strip()
     # dd.mm.yyyy is the European habit; pandas would otherwise read 01.02.2020 as 2 January.
     dayfirst = bool(_DOTTED_DATE.match(str(text.iloc[0]))) if len(text) else False

@@ -12,11 +12,13 @@ Layout rules
 
 Columns
 -------
-The time column (which one; clock time, elapsed seconds or a sample index; the rate) is found
-by the rules in ``_text_time``; it is not a data channel. Columns named like labels (``anomaly``, ``is_anomaly``, ``label``, ``changepoint``, …)
-holding only 0/1 become ``Annotations`` (runs of 1 as intervals) instead of channels, so
-ground truth is never fed to a detector. Other non-numeric columns are skipped and listed
-with the reason in ``meta["skipped_columns"]``.
+Shared with Parquet/Feather (``_table``): the time column (which one; clock time, elapsed
+seconds or a sample index; the rate) is found by the rules in ``_text_time``; it is not a
+data channel. Columns named like labels (``anomaly``, ``is_anomaly``, ``label``,
+``changepoint``, …) holding only 0/1 become ``Annotations`` (runs of 1 as intervals) instead
+of channels, so ground truth is never fed to a detector. Other non-numeric columns are
+skipped and listed with the reason in ``meta["skipped_columns"]``. Irregular timestamps are
+flagged, or resampled with ``resample_irregular=True`` (see ``_table``).
 """
 
 from __future__ import annotations
@@ -30,15 +32,14 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ReadError
-from ..recording import Annotations, Channel, Recording
-from ._common import make_recording, read_head, resolve_rate
-from ._text_time import find_time_columns, split_unit
+from ..recording import Recording
+from ._common import read_head
+from ._table import MISSING, recording_from_columns
 
 _SNIFF_BYTES = 256 * 1024
 _SNIFF_LINES = 200
 _COMMENT_PREFIXES = ("#", "%", "//")
 _DELIMITERS = ("\t", ";", ",", "|")
-_MISSING = {"", "na", "n/a", "nan", "null", "none", "-", "?"}
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$", re.I)
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
@@ -47,10 +48,6 @@ _DATE = re.compile(
     r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
     r"|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}( \d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)?$"
 )
-_LABEL_NAMES = {
-    "anomaly", "anomalies", "is_anomaly", "anomalous", "is_anomalous", "anomaly_label",
-    "label", "labels", "changepoint", "change_point", "changepoints", "outlier", "is_outlier",
-}
 
 
 @dataclass(frozen=True)
@@ -65,7 +62,7 @@ class TextLayout:
     comment: str | None
 
 
-def read_text(path: Path, fs_hz: float | None = None) -> Recording:
+def read_text(path: Path, fs_hz: float | None = None, *, resample_irregular: bool = False) -> Recording:
     """Read a delimited text table (see the module docstring for the rules)."""
     layout = sniff_layout(path)
     frame = _parse(path, layout)
@@ -78,47 +75,11 @@ def read_text(path: Path, fs_hz: float | None = None) -> Recording:
         "decimal": layout.decimal,
         "header": layout.has_header,
         "encoding": layout.encoding,
-        "skipped_columns": {},
-        "warnings": [],
     }
     columns = [frame.iloc[:, i] for i in range(frame.shape[1])]
-    found = find_time_columns(columns, names, layout.has_header, meta)
-    excluded = {f.index for f in found}
-    time = next((f for f in found if f.kind != "index"), None)
-    stated_hz, start_time = (time.rate_hz, time.start_time) if time else (None, None)
-
-    channels: list[Channel] = []
-    values: list[np.ndarray] = []
-    label_runs: list[tuple[int, int, str]] = []
-    for i, (column, name) in enumerate(zip(columns, names)):
-        if i in excluded:
-            continue
-        numeric = _numeric_values(column, name, layout.decimal, meta)
-        if numeric is None:
-            continue
-        if layout.has_header and _is_label_column(name, numeric):
-            label_runs += _runs_of_ones(numeric, name)
-            meta.setdefault("label_columns", []).append(name)
-            continue
-        base, unit = split_unit(name)
-        channels.append(Channel(base or name, unit))
-        values.append(numeric)
-
-    if not values:
-        listing = ", ".join(names) if layout.has_header else f"{len(names)} column(s)"
-        raise ReadError(f"'{path.name}' contains no numeric data columns (found: {listing}).")
-    hint = ""
-    if time is None and found:
-        hint = f"Its column '{found[0].name}' counts samples, which does not give a rate in Hz."
-    rate = resolve_rate(path, stated_hz, fs_hz, meta, hint)
-    if not meta["warnings"]:
-        del meta["warnings"]
-    data = np.empty((len(frame), len(values)), dtype=np.float32)
-    for j, column_values in enumerate(values):
-        data[:, j] = column_values
-    return make_recording(
-        path, data, rate, channels, "text",
-        annotations=_annotations(label_runs), start_time=start_time, meta=meta,
+    return recording_from_columns(
+        path, columns, names, "text", meta, fs_hz=fs_hz, has_header=layout.has_header,
+        decimal=layout.decimal, resample_irregular=resample_irregular,
     )
 
 
@@ -187,7 +148,7 @@ def _sniff_delimiter(sample: list[str]) -> str | None:
 
 def _kind(field: str, decimal: str) -> str:
     field = field.strip().strip('"').strip()
-    if field.lower() in _MISSING:
+    if field.lower() in MISSING:
         return "missing"
     if _NUMBER.match(field) and ("," not in field or decimal == ","):
         return "number"
@@ -243,58 +204,3 @@ def _column_names(frame, has_header: bool) -> list[str]:
         name = str(name).strip()
         names.append("" if name.startswith("Unnamed: ") else name)
     return names
-
-
-def _numeric_values(column, name: str, decimal: str, meta: dict) -> np.ndarray | None:
-    """The column as float64 values, or None (recorded in meta) when it is not numeric."""
-    import pandas as pd
-
-    label = name or "(unnamed)"
-    if column.dtype.kind in "biuf":
-        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        present = column.notna() & ~column.astype(str).str.strip().str.lower().isin(_MISSING)
-        text = column.where(present).astype(str).str.strip()
-        if decimal == ",":  # pandas converts decimal commas only in columns it fully parsed
-            text = text.str.replace(",", ".", regex=False)
-        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
-        n_present, n_ok = int(present.sum()), int(np.count_nonzero(~np.isnan(values)))
-        if n_present == 0:
-            meta["skipped_columns"][label] = "empty"
-            return None
-        if n_ok < 0.9 * n_present:
-            meta["skipped_columns"][label] = "not numeric"
-            return None
-        if n_ok < n_present:
-            meta["warnings"].append(
-                f"column '{label}': {n_present - n_ok} non-numeric value(s) read as NaN"
-            )
-    if np.isnan(values).all():
-        meta["skipped_columns"][label] = "empty"
-        return None
-    return values
-
-
-def _is_label_column(name: str, values: np.ndarray) -> bool:
-    if name.strip().lower() not in _LABEL_NAMES:
-        return False
-    finite = values[np.isfinite(values)]
-    return bool(finite.size) and bool(np.isin(finite, (0.0, 1.0)).all())
-
-
-def _runs_of_ones(values: np.ndarray, name: str) -> list[tuple[int, int, str]]:
-    flags = np.concatenate(([0], (values == 1).astype(np.int8), [0]))
-    edges = np.flatnonzero(np.diff(flags))
-    return [(int(a), int(b - a), name) for a, b in zip(edges[::2], edges[1::2])]
-
-
-def _annotations(runs: list[tuple[int, int, str]]) -> Annotations:
-    if not runs:
-        return Annotations()
-    runs.sort(key=lambda run: run[0])
-    return Annotations(
-        onset_samples=np.array([r[0] for r in runs], dtype=np.int64),
-        labels=tuple(r[2] for r in runs),
-        duration_samples=np.array([r[1] for r in runs], dtype=np.int64),
-        source="label columns",
-    )

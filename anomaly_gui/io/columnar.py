@@ -1,0 +1,70 @@
+"""Parquet and Feather (v1, and v2 = Arrow IPC file) tables via ``pyarrow``.
+
+Columns follow the same rules as text tables (``_table``): a time column (timestamps, or
+seconds under a time-like name) gives the rate and start and is not a channel; 0/1 label
+columns become annotations; other non-numeric columns are listed in
+``meta["skipped_columns"]``; irregular timestamps are flagged or, with
+``resample_irregular=True``, resampled. A pandas index saved with the table is treated as an
+index column (named ``index``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ReadError
+from ..recording import Recording
+from ._common import read_head
+from ._table import recording_from_columns
+
+
+def read_columnar(path: Path, fs_hz: float | None = None, *, resample_irregular: bool = False) -> Recording:
+    """Read a Parquet or Feather table (rules in the module docstring)."""
+    table, kind = _read_table(path)
+    if table.num_rows == 0:
+        raise ReadError(f"'{path.name}' is a {kind} table with no rows.")
+    if table.num_columns == 0:
+        raise ReadError(f"'{path.name}' is a {kind} table with no columns.")
+    names = [_column_name(name) for name in table.column_names]
+    columns = []
+    for i in range(table.num_columns):
+        try:
+            columns.append(table.column(i).to_pandas())
+        except Exception as exc:  # noqa: BLE001 - an Arrow type pandas cannot hold (e.g. nested)
+            raise ReadError(f"'{path.name}': column '{names[i]}' cannot be converted: {exc}") from exc
+    del table
+    meta: dict = {"table_format": kind}
+    return recording_from_columns(
+        path, columns, names, "columnar", meta, fs_hz=fs_hz, resample_irregular=resample_irregular
+    )
+
+
+def _read_table(path: Path):
+    head = read_head(path, 8)
+    if head.startswith(b"PAR1"):
+        kind = "Parquet"
+    elif head.startswith((b"ARROW1", b"FEA1")):
+        kind = "Feather"
+    else:
+        raise ReadError(
+            f"'{path.name}' is not a Parquet or Feather file (no 'PAR1', 'ARROW1' or 'FEA1' signature)."
+        )
+    try:
+        if kind == "Parquet":
+            import pyarrow.parquet as pq
+
+            return pq.read_table(path), kind
+        import pyarrow.feather as feather
+
+        return feather.read_table(path), kind
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises ArrowInvalid/OSError/… for damage
+        text = str(exc).strip().splitlines()
+        message = (text[0] if text else type(exc).__name__)[:300]
+        raise ReadError(f"'{path.name}' is not a readable {kind} file (truncated or corrupt?): {message}") from exc
+
+
+def _column_name(name: object) -> str:
+    text = str(name)
+    return "index" if text.startswith("__index_level_") else text.strip()
