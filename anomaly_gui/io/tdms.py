@@ -15,6 +15,7 @@ listed in ``meta["skipped_channels"]`` too. DAQmx raw data is scaled by nptdms.
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -27,6 +28,7 @@ from ._common import ChannelInfo, add_warning, make_recording, read_head, resolv
 from ._select import assemble, check_resample_rate, select_channels
 
 _BLOCK = 1 << 20
+_TRUNCATION_NOTE = "less data than expected"  # how nptdms reports a cut last segment
 _LABVIEW_EPOCH = np.datetime64("1904-01-01T00:00:00")
 
 
@@ -46,12 +48,15 @@ def read_tdms(
 ) -> Recording:
     """Read a TDMS file (rules in the module docstring)."""
     resample_to_hz = check_resample_rate(resample_to_hz)
-    with _open(path) as tdms:
-        meta: dict = {"groups": [g.name for g in tdms.groups()]}
+    meta: dict = {}
+    opener = _open(path, meta)
+    with opener as tdms:
+        meta["groups"] = [g.name for g in tdms.groups()]
         entries = _entries(path, tdms, fs_hz, meta)
         infos = [e.info for e in entries]
         selection = select_channels(path, infos, channels, resample_to_hz, meta, group_by_length=True)
-        rate = resolve_rate(path, selection.fs_hz, fs_hz if resample_to_hz is None else None, meta)
+        hint = "(It is truncated; LabVIEW writes wf_increment, the rate, at the end.)" if opener.truncated else ""
+        rate = resolve_rate(path, selection.fs_hz, fs_hz if resample_to_hz is None else None, meta, hint)
         chosen = [entries[i] for i in selection.indices]
 
         def read_group(indices: list[int], out: np.ndarray) -> None:
@@ -75,10 +80,15 @@ def list_tdms_channels(path: Path, fs_hz: float | None = None) -> list[ChannelIn
 
 
 class _open:
-    """``TdmsFile.open`` with every library failure turned into a ``ReadError``."""
+    """``TdmsFile.open`` with every library failure turned into a ``ReadError``.
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    We open the file ourselves (nptdms leaves its own handle open when it fails) and collect
+    nptdms' log warnings (e.g. "Last segment of file has less data than expected"): they end
+    up in ``meta["warnings"]`` instead of on the console.
+    """
+
+    def __init__(self, path: Path, meta: dict | None = None) -> None:
+        self.path, self.meta = path, meta
 
     def __enter__(self):
         head = read_head(self.path, 28)
@@ -88,16 +98,67 @@ class _open:
             raise ReadError(f"'{self.path.name}' is truncated: its first TDMS segment header is cut.")
         from nptdms import TdmsFile
 
+        self.log = _LogCollector()
+        self.handle = open(self.path, "rb")
         try:
-            self.file = TdmsFile.open(str(self.path))
+            self.file = TdmsFile.open(self.handle)
         except Exception as exc:  # noqa: BLE001 - nptdms raises ValueError/struct.error/EOFError/…
+            self._close()
             raise _damaged(self.path, exc) from exc
+        except BaseException:
+            self._close()
+            raise
         return self.file
 
+    @property
+    def truncated(self) -> bool:
+        return any(_TRUNCATION_NOTE in note for note in self.log.messages)
+
+    def _close(self) -> None:
+        self.handle.close()
+        truncated = self.truncated
+        notes = self.log.finish()
+        if self.meta is None:
+            return
+        if truncated:
+            add_warning(
+                self.meta,
+                "the file is truncated: its last segment holds less data than declared; "
+                "values are read up to the end of the file",
+            )
+        for note in dict.fromkeys(notes):
+            if _TRUNCATION_NOTE not in note and "not a multiple of the chunk size" not in note:
+                add_warning(self.meta, f"TDMS: {note}")
+
     def __exit__(self, kind, value, traceback) -> None:
-        self.file.close()
+        self._close()
         if value is not None and not isinstance(value, (AnomalyGuiError, MemoryError)):
             raise _damaged(self.path, value) from value
+
+
+class _LogCollector(logging.Handler):
+    """Catches nptdms' log records while a file is open and keeps them off its console handler."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+        from nptdms.log import log_manager  # each nptdms module logs through its own logger
+
+        self.manager = log_manager
+        self.loggers = list(log_manager.loggers.values())
+        self.console_level = log_manager.console_handler.level
+        log_manager.console_handler.setLevel(logging.CRITICAL + 1)
+        for logger in self.loggers:
+            logger.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage()[:200])
+
+    def finish(self) -> list[str]:
+        for logger in self.loggers:
+            logger.removeHandler(self)
+        self.manager.console_handler.setLevel(self.console_level)
+        return self.messages
 
 
 def _damaged(path: Path, exc: BaseException) -> ReadError:
@@ -167,11 +228,15 @@ def _as_datetime(value) -> _dt.datetime | None:
 
 
 def _timing_from_stamps(path: Path, channel) -> tuple[float | None, _dt.datetime | None]:
-    times = channel.read_data().astype("datetime64[ns]").astype(np.int64) / 1e9
+    nanoseconds = channel.read_data().astype("datetime64[ns]").astype(np.int64)
+    times = (nanoseconds - nanoseconds[0]) / 1e9  # relative first: float64 keeps the nanoseconds
     steps = np.diff(times)
     if len(steps) == 0 or not np.median(steps) > 0:
         return None, None
-    rate = float(f"{1.0 / float(np.median(steps)):.12g}")
+    median = float(np.median(steps))
+    mean = float(times[-1] / len(steps))
+    step = mean if abs(mean - median) <= 1e-6 * median else median
+    rate = float(f"{1.0 / step:.12g}")
     return rate, _as_datetime(channel.read_data(offset=0, length=1)[0])
 
 
