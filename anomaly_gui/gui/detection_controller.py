@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -15,8 +17,13 @@ from .workers import QtTaskContext, TaskRunner
 
 def detect(recording: Recording, config: DetectionConfig, source, ctx: QtTaskContext):
     """The core pipeline with the worker's context (imports torch only now)."""
+    import torch
+
     from ..detect.pipeline import run_detection
 
+    # Leave one core to the GUI thread: with every core in torch's thread pool the event
+    # loop starves and the window stutters while training.
+    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
     return run_detection(recording, config, source, ctx, on_epoch=ctx.epoch_finished)
 
 
