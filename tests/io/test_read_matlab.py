@@ -7,7 +7,7 @@ import pytest
 import scipy.io
 
 from anomaly_gui.errors import MissingSamplingRateError, ReadError
-from anomaly_gui.io import detect_format, read_recording
+from anomaly_gui.io import ChoiceRequiredError, detect_format, read_recording
 
 # file, CWRU number, samples, has a base (BA) accelerometer
 CWRU = [
@@ -122,3 +122,88 @@ def test_truncated_cwru_file(shared_data, tmp_path):
     path.write_bytes((shared_data / "cwru/12k_DE/B007_0.mat").read_bytes()[:1_000_000])
     with pytest.raises(ReadError, match="cut.mat"):
         read_recording(path, fs_hz=12000.0)
+
+
+def write_v73(path, variables: dict, extra=None):
+    """A MATLAB v7.3-style file: HDF5 behind a 512-byte header, arrays stored transposed."""
+    import h5py
+
+    with h5py.File(path, "w", userblock_size=512) as f:
+        for name, value in variables.items():
+            value = np.atleast_2d(np.asarray(value))
+            cls = {"f": "double", "i": "int16", "b": "logical", "U": "char"}[value.dtype.kind]
+            if cls == "char":
+                stored = np.array([[ord(c)] for c in str(value.reshape(-1)[0])], dtype=np.uint16)
+            else:
+                stored = value.T.astype(np.uint8) if cls == "logical" else value.T
+            dset = f.create_dataset(name, data=stored)
+            dset.attrs["MATLAB_class"] = np.bytes_(cls)
+        if extra:
+            extra(f)
+    text = b"MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Mon Jan  1 00:00:00 2024 HDF5 schema 1.00 ."
+    with open(path, "r+b") as fh:
+        fh.write(text.ljust(116) + bytes(8) + b"\x00\x02IM")
+    return path
+
+
+def test_v73_cwru_like_vectors_are_all_channels(tmp_path, monkeypatch):
+    import anomaly_gui.io.matlab as matlab_module
+
+    monkeypatch.setattr(matlab_module, "_BLOCK_ROWS", 1000)  # lazy arrays read in many blocks
+    rng = np.random.default_rng(3)
+    de, fe = rng.normal(size=(12001, 1)), rng.normal(size=(12001, 1))
+
+    def struct(f):
+        f.create_group("info").attrs["MATLAB_class"] = np.bytes_("struct")
+
+    path = write_v73(tmp_path / "X100.mat", {
+        "X100_DE_time": de, "X100_FE_time": fe, "X100RPM": np.array([[1797.0]]), "note": np.array(["rig A"]),
+    }, extra=struct)
+    assert detect_format(path) == "matlab"
+    with pytest.raises(MissingSamplingRateError, match="CWRU"):
+        read_recording(path)
+    rec = read_recording(path, fs_hz=12000.0)
+    assert rec.channel_names == ["X100_DE_time", "X100_FE_time"] and rec.data.shape == (12001, 2)
+    np.testing.assert_allclose(rec.data, np.hstack([de, fe]).astype(np.float32))
+    assert rec.meta["mat_version"] == "7.3" and rec.meta["scalars"] == {"X100RPM": 1797.0}
+    assert rec.meta["skipped"] == {"note": "text", "info": "struct (not read)"}
+
+
+def test_v73_wide_matrix_and_rate(tmp_path):
+    val = np.arange(3 * 5000, dtype=np.int16).reshape(3, 5000)  # MATLAB: 3×5000, channels × samples
+    path = write_v73(tmp_path / "wide.mat", {"val": val, "fs": np.array([[250.0]])})
+    rec = read_recording(path)
+    assert rec.data.shape == (5000, 3) and rec.fs_hz == 250.0
+    assert rec.data[1].tolist() == [1.0, 5001.0, 10001.0]
+    assert rec.channel_names == ["val[0]", "val[1]", "val[2]"]
+
+
+def test_v73_several_matrices_need_a_choice(tmp_path):
+    rng = np.random.default_rng(5)
+    path = write_v73(tmp_path / "two.mat", {
+        "train": rng.normal(size=(6000, 3)), "test": rng.normal(size=(5000, 3)), "fs": np.array([[100.0]]),
+    })
+    with pytest.raises(ChoiceRequiredError) as info:
+        read_recording(path)
+    assert [c.path for c in info.value.choices] == ["test", "train"]
+    assert info.value.choices[1].shape == (6000, 3)
+    rec = read_recording(path, dataset="train")
+    assert rec.data.shape == (6000, 3) and rec.meta["dataset"] == "train" and rec.fs_hz == 100.0
+
+
+def test_v5_several_matrices_need_a_choice_but_vectors_do_not(tmp_path):
+    path = tmp_path / "imu.mat"
+    scipy.io.savemat(path, {"acc": np.zeros((100, 3)), "gyro": np.ones((100, 3)), "fs": 50.0})
+    with pytest.raises(ChoiceRequiredError, match=r"imu.mat.*acc \(100×3 float64\).*gyro"):
+        read_recording(path)
+    assert read_recording(path, dataset="gyro").channel_names == ["gyro[0]", "gyro[1]", "gyro[2]"]
+    with pytest.raises(ReadError, match="imu.mat.*'fs'"):
+        read_recording(path, dataset="fs")
+
+
+def test_truncated_v73_file(tmp_path):
+    path = write_v73(tmp_path / "whole.mat", {"x": np.zeros((50000, 1)), "fs": np.array([[1.0]])})
+    cut = tmp_path / "cut.mat"
+    cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(ReadError, match="cut.mat.*MATLAB v7.3.*truncated"):
+        read_recording(cut)
