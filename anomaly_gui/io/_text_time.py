@@ -110,7 +110,7 @@ def find_time_columns(
             meta["t0_s"] = float(_as_float(columns[i])[0]) * _unit_scale(*_time_key(names[i]))
     index_columns = [f.name or "(unnamed)" for f in found if f.kind == "index"]
     if index_columns:
-        meta["index_columns"] = index_columns
+        meta.setdefault("index_columns", []).extend(index_columns)
     return found
 
 

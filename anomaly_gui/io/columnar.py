@@ -4,8 +4,9 @@ Columns follow the same rules as text tables (``_table``): a time column (timest
 seconds under a time-like name) gives the rate and start and is not a channel; 0/1 label
 columns become annotations; other non-numeric columns are listed in
 ``meta["skipped_columns"]``; irregular timestamps are flagged or, with
-``resample_irregular=True``, resampled. A pandas index saved with the table is treated as an
-index column (named ``index``).
+``resample_irregular=True``, resampled. An unnamed pandas index saved with the table
+(``__index_level_0__``) is dropped and listed in ``meta["index_columns"]``; a named one (e.g. a
+``timestamp`` DatetimeIndex) is an ordinary column for these rules.
 """
 
 from __future__ import annotations
@@ -25,15 +26,20 @@ def read_columnar(path: Path, fs_hz: float | None = None, *, resample_irregular:
         raise ReadError(f"'{path.name}' is a {kind} table with no rows.")
     if table.num_columns == 0:
         raise ReadError(f"'{path.name}' is a {kind} table with no columns.")
-    names = [_column_name(name) for name in table.column_names]
-    columns = []
-    for i in range(table.num_columns):
+    names, columns, dropped = [], [], []
+    for i, name in enumerate(table.column_names):
+        if str(name).startswith("__index_level_"):
+            dropped.append(str(name))
+            continue
+        names.append(str(name).strip())
         try:
             columns.append(table.column(i).to_pandas())
         except Exception as exc:  # noqa: BLE001 - an Arrow type pandas cannot hold (e.g. nested)
-            raise ReadError(f"'{path.name}': column '{names[i]}' cannot be converted: {exc}") from exc
+            raise ReadError(f"'{path.name}': column '{name}' cannot be converted: {exc}") from exc
     del table
     meta: dict = {"table_format": kind}
+    if dropped:
+        meta["index_columns"] = dropped
     return recording_from_columns(
         path, columns, names, "columnar", meta, fs_hz=fs_hz, resample_irregular=resample_irregular
     )
@@ -54,17 +60,16 @@ def _read_table(path: Path):
             import pyarrow.parquet as pq
 
             return pq.read_table(path), kind
+        import warnings
+
         import pyarrow.feather as feather
 
-        return feather.read_table(path), kind
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # Feather v1 still reads fine
+            return feather.read_table(path), kind
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - pyarrow raises ArrowInvalid/OSError/… for damage
         text = str(exc).strip().splitlines()
         message = (text[0] if text else type(exc).__name__)[:300]
         raise ReadError(f"'{path.name}' is not a readable {kind} file (truncated or corrupt?): {message}") from exc
-
-
-def _column_name(name: object) -> str:
-    text = str(name)
-    return "index" if text.startswith("__index_level_") else text.strip()
