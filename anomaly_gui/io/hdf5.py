@@ -40,7 +40,6 @@ from ._common import (
     choice_error,
     default_channels,
     make_recording,
-    read_head,
     resolve_rate,
     valid_rate,
 )

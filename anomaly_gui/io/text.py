@@ -29,8 +29,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import ReadError
 from ..recording import Recording
 from ._common import read_head
