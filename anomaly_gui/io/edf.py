@@ -31,6 +31,7 @@ Rules
 from __future__ import annotations
 
 import bisect
+import datetime as _dt
 from pathlib import Path
 from typing import Sequence
 
@@ -79,8 +80,6 @@ def read_edf(
     file_rate = selection.fs_hz  # annotations belong to samples: index = file time × file rate
     start_time = header.start_time
     if starts is not None and start_time is not None and starts[0]:
-        import datetime as _dt
-
         start_time = start_time + _dt.timedelta(seconds=float(starts[0]))
     layout = _Layout(header, starts, meta)
     recording_annotations = _to_samples(annotations, layout, file_rate, data.shape[0], meta)

@@ -195,3 +195,10 @@ def test_fs_override_and_generic_resampling_of_other_formats(shared_data):
     assert rec.fs_hz == 180.0 and rec.channel_names == ["MLII"] and rec.n_samples == 325000
     original = read_recording(shared_data / "mitdb/100.hea")
     np.testing.assert_array_equal(rec.annotations.onset_samples, np.round(original.annotations.onset_samples / 2))
+
+
+def test_read_annotations_of_other_formats_comes_from_the_recording(shared_data):
+    ann = read_annotations(shared_data / "mitdb/100.hea")
+    assert len(ann) == len(read_recording(shared_data / "mitdb/100.hea").annotations) > 2000
+    edf = read_annotations(shared_data / EDF / "test_subsecond.edf")
+    assert list(edf.labels) == ["XLSpike", "Clip Note", "XLEvent", "XLSpike"]
