@@ -14,7 +14,9 @@ from . import file_dialogs, settings
 from .detection_controller import DetectionController
 from .dialogs.sampling_rate import ask_sampling_rate
 from .document import Document
+from .navigation import Navigator
 from .opener import RecordingOpener
+from .panels.channels_panel import ChannelsPanel
 from .panels.detection_panel import DetectionPanel
 from .panels.segment_table import SegmentTable
 from .plot.signal_view import SignalView
@@ -50,6 +52,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view)
         self.panel = DetectionPanel()
         self.table = SegmentTable()
+        self.channels_panel = ChannelsPanel()
+        self.navigator = Navigator(self.view, self)
         self.opener = RecordingOpener("open", self, ask_rate=self._ask_rate)
         self.reference_opener = RecordingOpener("reference", self, ask_rate=self._ask_rate)
         self.detection = DetectionController(self.document, self)
@@ -71,11 +75,16 @@ class MainWindow(QMainWindow):
         self.segments_dock = QDockWidget("Segments", self)
         self.segments_dock.setObjectName("segments_dock")
         self.segments_dock.setWidget(self.table)
-        for dock in (self.detection_dock, self.segments_dock):
+        self.channels_dock = QDockWidget("Channels", self)
+        self.channels_dock.setObjectName("channels_dock")
+        self.channels_dock.setWidget(self.channels_panel)
+        for dock in (self.detection_dock, self.segments_dock, self.channels_dock):
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetClosable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.segments_dock, self.channels_dock)
+        self.segments_dock.raise_()
         self.resizeDocks([self.detection_dock], [400], Qt.Orientation.Horizontal)
         self.resizeDocks([self.detection_dock, self.segments_dock], [520, 380], Qt.Orientation.Vertical)
 
@@ -99,11 +108,12 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.quit_action = self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view_menu = self.menuBar().addMenu("&View")
-        self._action(view_menu, "Show &whole recording", self.view.show_all, "Ctrl+0")
-        self._action(view_menu, "Show &start", self.view.show_initial_range, "Home")
+        self.navigator.fill_menu(view_menu)
         view_menu.addSeparator()
         view_menu.addAction(self.detection_dock.toggleViewAction())
         view_menu.addAction(self.segments_dock.toggleViewAction())
+        view_menu.addAction(self.channels_dock.toggleViewAction())
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.navigator.toolbar)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About", self._about)
 
@@ -135,6 +145,13 @@ class MainWindow(QMainWindow):
         detection.run_ended.connect(self._on_detection_ended)
         detection.notices_changed.connect(panel.show_messages)
         table.segment_selected.connect(self._show_segment)
+        channels = self.channels_panel
+        channels.visibility_requested.connect(view.set_channel_visible)
+        channels.move_requested.connect(view.move_channel)
+        channels.gain_requested.connect(view.scale_channel_gain)
+        channels.auto_scale_requested.connect(view.auto_scale_channel)
+        channels.overview_channel_requested.connect(view.set_overview_channel)
+        view.channels_changed.connect(self._on_channels_changed)
 
     # -- files ------------------------------------------------------------------------------
     def open_file(self, path: str | Path, fs_hz: float | None = None, channel_spec: str | None = None) -> None:
@@ -189,6 +206,8 @@ class MainWindow(QMainWindow):
     # -- reacting to the document -----------------------------------------------------------
     def _on_recording_changed(self, rec: Recording) -> None:
         self.view.set_recording(rec)
+        self.navigator.set_recording_loaded(True)
+        self.view.setFocus()
         self.view.set_training_range_visible(self.panel.training_kind() == "range")
         self.panel.set_recording_loaded(True)
         self.setWindowTitle(f"{rec.display_name} — {APP_TITLE}")
@@ -210,6 +229,11 @@ class MainWindow(QMainWindow):
             self.view.clear_result()
         else:
             self.view.set_segments(segments)
+
+    def _on_channels_changed(self) -> None:
+        if self.view.recording is not None:
+            self.channels_panel.show_layout(self.view.recording.channels, self.view.channel_layout,
+                                            self.view.overview.channel)
 
     def _show_segment(self, index: int) -> None:
         segments = self.document.segments
@@ -238,6 +262,7 @@ class MainWindow(QMainWindow):
         # Cancel running work, wait a bounded time, then disconnect (no "QThread destroyed").
         for runner in (self.detection.runner, self.opener.runner, self.reference_opener.runner):
             runner.shutdown(SHUTDOWN_TIMEOUT_MS)
+        self.view.shutdown(SHUTDOWN_TIMEOUT_MS)
         if self.remember_layout:
             settings.save_window(self)
         super().closeEvent(event)

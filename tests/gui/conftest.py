@@ -166,3 +166,25 @@ class Driver:
 @pytest.fixture
 def drive(qtbot, window, monkeypatch) -> Driver:
     return Driver(qtbot, window, monkeypatch)
+
+
+def check_curve_shows(curve, values, i0: int, i1: int, fs_hz: float, n_pixels: int) -> None:
+    """``curve`` draws samples ``[i0, i1)`` of ``values``: the raw samples when the range is
+    short, else at most two points (min, max) per pixel column with the range's extremes."""
+    from anomaly_gui.dsp.decimate import RAW_FACTOR
+
+    x, y = curve.getOriginalDataset()
+    part = np.asarray(values[i0:i1], dtype=np.float32)
+    if i1 - i0 <= RAW_FACTOR * n_pixels:
+        np.testing.assert_array_equal(x, np.arange(i0, i1) / fs_hz)
+        np.testing.assert_array_equal(y, part)
+    else:
+        assert len(x) == len(y) <= 2 * n_pixels
+        assert np.nanmax(y) == np.nanmax(part) and np.nanmin(y) == np.nanmin(part)
+        assert i0 / fs_hz <= x[0] and x[-1] <= i1 / fs_hz
+
+
+@pytest.fixture
+def curve_shows():
+    """``check_curve_shows`` for tests (conftest helpers are not importable)."""
+    return check_curve_shows

@@ -20,7 +20,7 @@ def _use_percentile(window, value: float = 90.0) -> None:
     window.panel.set_threshold_mode("percentile", value)
 
 
-def test_detect_draws_and_lists_the_core_segments(drive, window, short_wfdb, messages):
+def test_detect_draws_and_lists_the_core_segments(drive, window, short_wfdb, messages, curve_shows):
     recording = drive.open_through_menu(short_wfdb)
     _use_percentile(window)
     result = drive.detect(epochs=2)
@@ -39,10 +39,11 @@ def test_detect_draws_and_lists_the_core_segments(drive, window, short_wfdb, mes
     for row, seg in enumerate(segments):
         assert float(model.index(row, 1).data(Qt.ItemDataRole.UserRole)) == seg.start_sample / recording.fs_hz
         assert float(model.index(row, 2).data(Qt.ItemDataRole.UserRole)) == seg.end_sample / recording.fs_hz
-    # One score per sample, the threshold line at the result's threshold.
-    x, y = window.view.score_track.curve.getOriginalDataset()
-    assert len(y) == len(x) == recording.n_samples
-    np.testing.assert_array_equal(y, result.scores)
+    # One score per sample, drawn from the visible range at the pixel width; the threshold
+    # line at the result's threshold.
+    i0, i1 = window.view.visible_samples()
+    curve_shows(window.view.score_track.curve, result.scores, i0, i1, recording.fs_hz,
+                window.view.pixel_width())
     assert window.view.score_track.threshold == result.threshold
     assert window.export_action.isEnabled()
     assert "Epoch" in window.panel.loss_plot.getPlotItem().getAxis("bottom").labelText

@@ -9,17 +9,23 @@ from PySide6.QtGui import QDropEvent
 from anomaly_gui.io import read_recording
 
 
-def test_open_npy_asks_for_the_rate_and_shows_every_channel(drive, window, short_npy, answer_rate, messages):
-    recording = drive.open_through_menu(short_npy)
+def test_open_npy_asks_for_the_rate_and_shows_every_channel(drive, window, short_npy, answer_rate, messages,
+                                                            curve_shows, qtbot):
+    with qtbot.waitSignal(window.view.redrawn, timeout=20000):
+        recording = drive.open_through_menu(short_npy)
     assert len(answer_rate) == 1 and short_npy.name in answer_rate[0]
     assert recording.fs_hz == 360.0
     assert recording.n_channels == 2
     assert len(window.view.channel_plots) == 2
-    curve = window.view.channel_curves[1]
-    x, y = curve.getOriginalDataset()
-    assert len(x) == len(y) == recording.n_samples
-    assert x[-1] == (recording.n_samples - 1) / 360.0
-    np.testing.assert_array_equal(y, recording.data[:, 1])
+    # The curve holds the visible range only (the first 10 s), decimated to the pixel width.
+    i0, i1 = window.view.visible_samples()
+    assert (i0, i1) == (0, 3601)
+    curve_shows(window.view.channel_curves[1], recording.data[:, 1], i0, i1, 360.0,
+                window.view.pixel_width())
+    window.view.show_all()
+    window.view.redraw_now()
+    curve_shows(window.view.channel_curves[1], recording.data[:, 1], 0, recording.n_samples, 360.0,
+                window.view.pixel_width())
     assert short_npy.name in window.windowTitle()
     info = window.file_info_label.text()
     assert "2 channel(s)" in info and "360 Hz" in info and "21,600 samples" in info

@@ -1,4 +1,8 @@
-"""The anomaly-score track: per-sample scores, the draggable threshold, flagged segments."""
+"""The anomaly-score track: per-sample scores, the draggable threshold, flagged segments.
+
+The track only draws: the view hands it the decimated points of the visible range
+(``show``) and their extremes (``fit_y``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal
 
-from .envelope import BlockEnvelope, padded_range
+from .envelope import padded_range
 
 SCORE_PEN = pg.mkPen(31, 119, 180, width=1)
 THRESHOLD_PEN = pg.mkPen(214, 39, 40, width=2, style=pg.QtCore.Qt.PenStyle.DashLine)
@@ -29,8 +33,6 @@ class ScoreTrack(QObject):
         super().__init__()
         self.plot = plot
         self.curve = plot.plot(pen=SCORE_PEN, name="score")
-        self.curve.setDownsampling(auto=True, method="peak")
-        self.curve.setClipToView(True)
         self.threshold_line = pg.InfiniteLine(
             angle=0, movable=True, pen=THRESHOLD_PEN, hoverPen=THRESHOLD_HOVER_PEN
         )
@@ -45,19 +47,15 @@ class ScoreTrack(QObject):
         self.threshold_line.sigPositionChangeFinished.connect(self._on_line_moved)
         self._placeholder = pg.TextItem(PLACEHOLDER, color=(120, 120, 120), anchor=(0.5, 0.5))
         plot.addItem(self._placeholder, ignoreBounds=True)
-        self._envelope: BlockEnvelope | None = None
-        self._n_samples = 0
+        self._has_scores = False
 
     @property
     def has_scores(self) -> bool:
-        return self._envelope is not None
+        return self._has_scores
 
-    def set_scores(self, time_s: np.ndarray, scores: np.ndarray, threshold: float) -> None:
-        """Plot one score per sample against the shared time array."""
-        scores = np.asarray(scores, dtype=np.float32)
-        self.curve.setData(time_s[: len(scores)], scores)
-        self._envelope = BlockEnvelope(scores)
-        self._n_samples = len(scores)
+    def set_scores(self, threshold: float) -> None:
+        """Scores exist now (their points come through ``show``): show the threshold line."""
+        self._has_scores = True
         self.threshold_line.setVisible(True)  # first: a hidden line's label ignores new values
         self._placeholder.setVisible(False)
         self.set_threshold(threshold)
@@ -73,23 +71,25 @@ class ScoreTrack(QObject):
 
     def clear(self) -> None:
         self.curve.setData([], [])
-        self._envelope = None
-        self._n_samples = 0
+        self._has_scores = False
         self.threshold_line.setBounds([0, None])
         self.threshold_line.setVisible(False)
         self._placeholder.setVisible(True)
 
-    def fit_y(self, i0: int, i1: int) -> None:
-        """Fit the y axis to the visible scores and keep the threshold line in view."""
+    def show_points(self, time_s: np.ndarray, values: np.ndarray, connect: str = "finite") -> None:
+        """Draw the decimated scores of the visible range."""
+        self.curve.setData(time_s, values, connect=connect)
+
+    def fit_y(self, lo: float = np.nan, hi: float = np.nan) -> None:
+        """Fit the y axis to the visible scores' extremes and keep the threshold line in view."""
         view = self.plot.getViewBox()
-        if self._envelope is None:
+        if not self._has_scores:
             view.setYRange(0.0, 1.0, padding=0)
             x0, x1 = view.viewRange()[0]
             self._placeholder.setPos((x0 + x1) / 2, 0.5)
             return
-        lo, hi = self._envelope.range(i0, i1)
-        top = np.nanmax([hi[0], self.threshold])
-        bottom = min(0.0, float(lo[0])) if np.isfinite(lo[0]) else 0.0
+        top = np.nanmax([hi, self.threshold])
+        bottom = min(0.0, float(lo)) if np.isfinite(lo) else 0.0
         rng = padded_range(bottom, float(top), top_fraction=0.12)
         if rng is not None:
             view.setYRange(max(rng[0], bottom), rng[1], padding=0)

@@ -1,24 +1,33 @@
-"""Stacked channel plots with a shared time axis, the score track and flagged segments.
+"""Stacked channel plots with a shared time axis, the score track, flagged segments and an overview.
 
 Every channel is one ``PlotItem`` in a single ``GraphicsLayoutWidget``; all are x-linked to the
-score track at the bottom. Curves use pyqtgraph's peak downsampling and clip-to-view, so only
-the visible samples, reduced to about the pixel width, are drawn. The y axes follow the
-visible data through block envelopes (no pass over the recording per pan).
+score track at the bottom, and an overview strip of the whole recording sits underneath.
+Curves never hold the recording: on every change of the visible range (coalesced by a 0 ms
+single-shot timer, so a burst of drag or wheel events costs one redraw) each visible channel
+gets the min–max envelope of the visible samples at the plot's pixel width from a pyramid
+(``dsp.decimate``), at most ~2 points per pixel. The same extremes fit the y axes. Pyramids of
+big signals are built in a worker; until then a preview is drawn.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...recording import Recording
 from ...segments import SegmentSet
+from ..channel_layout import ChannelLayout
 from .annotation_markers import AnnotationMarkers
-from .envelope import BlockEnvelope, padded_range
+from .cursors import MeasurementCursors, amplitude_text, is_ecg_unit, readout_text
+from .envelope import padded_range
+from .overview import OverviewStrip
+from .pyramid_source import PyramidSource
 from .score_track import ScoreTrack
 from .segment_overlay import IntervalOverlay
+from .time_axis import TimeAxisItem
+from .time_view_box import TimeViewBox
 
 CHANNEL_PEN = pg.mkPen(20, 50, 90, width=1)
 AXIS_COLOR = (60, 60, 60)
@@ -26,8 +35,10 @@ LEFT_AXIS_WIDTH = 78
 INITIAL_SPAN_S = 10.0
 SHORT_FILE_S = 20.0
 TRAINING_BRUSH = pg.mkBrush(40, 120, 220, 40)
-Y_FIT_DELAY_MS = 30
 LABEL_HEADROOM = 0.15
+FALLBACK_PIXELS = 1000
+HEADER_STYLE = "QLabel { color: #303030; padding: 2px 8px; background: #f4f6f9; border-bottom: 1px solid #d8dde5; }"
+CHANNEL_READOUT_COLOR = (40, 40, 40)
 
 
 class SignalView(QWidget):
@@ -41,37 +52,58 @@ class SignalView(QWidget):
         The training-range band was moved (start, end in seconds).
     x_range_changed(float, float)
         The visible time range changed (seconds).
+    redrawn()
+        The curves were given the points of the current range (after the coalesced redraw).
+    channels_changed()
+        Channel order, visibility or scale changed (``channel_layout``).
+    time_mode_changed(bool)
+        The time axis switched between clock time (True) and time from start.
     """
 
     threshold_changed = Signal(float)
     training_range_changed = Signal(float, float)
     x_range_changed = Signal(float, float)
+    redrawn = Signal()
+    channels_changed = Signal()
+    time_mode_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.header = QLabel()
+        self.header.setStyleSheet(HEADER_STYLE)
+        self.header.setVisible(False)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.graphics.ci.setSpacing(2)
         self.graphics.ci.setContentsMargins(4, 6, 10, 4)
+        self.graphics.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusProxy(self.graphics)
+        self.overview = OverviewStrip(LEFT_AXIS_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.overview)
 
         self.recording: Recording | None = None
-        self.channel_plots: list[pg.PlotItem] = []
+        self.channel_layout = ChannelLayout()
+        self.channel_plots: list[pg.PlotItem] = []  # indexed by channel, whatever the order
         self.channel_curves: list[pg.PlotDataItem] = []
+        self._channel_readouts: list[pg.TextItem] = []
         self.overlays: list[IntervalOverlay] = []
         self.markers: AnnotationMarkers | None = None
-        self._time_s = np.zeros(0)
-        self._envelope: BlockEnvelope | None = None
+        self.signal_source = PyramidSource("signal", self)
+        self.score_source = PyramidSource("score", self)
+        self.clock_time = False
 
         self.score_plot = self._new_plot()
         self.score_plot.setLabel("left", "Anomaly score")
-        self.score_plot.setLabel("bottom", "Time (s)")
         self.score_track = ScoreTrack(self.score_plot)
         self.score_track.threshold_changed.connect(self.threshold_changed)
         self.score_overlay = self._add_overlay(self.score_plot)
         self.graphics.addItem(self.score_plot, row=0, col=0)
+        self._set_bottom_label()
 
         self.training_region = pg.LinearRegionItem(
             values=(0.0, 1.0), brush=TRAINING_BRUSH, movable=True, swapMode="sort"
@@ -83,17 +115,28 @@ class SignalView(QWidget):
         self._training_label.setVisible(False)
         self.training_region.sigRegionChanged.connect(self._place_training_label)
         self.training_region.sigRegionChangeFinished.connect(self._on_training_region_moved)
+        self._training_host: pg.PlotItem | None = None
 
-        self._y_fit_timer = QTimer(self)
-        self._y_fit_timer.setSingleShot(True)
-        self._y_fit_timer.setInterval(Y_FIT_DELAY_MS)
-        self._y_fit_timer.timeout.connect(self._fit_y_to_view)
-        self.score_plot.getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
-        self.score_track.fit_y(0, 0)
+        self.cursors = MeasurementCursors(self)
+        self.cursors.moved.connect(self._update_readout)
+
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(0)
+        self._redraw_timer.timeout.connect(self.redraw_now)
+        score_box = self.score_plot.getViewBox()
+        score_box.sigXRangeChanged.connect(self._on_x_range_changed)
+        score_box.sigResized.connect(self._redraw_timer.start)
+        for source in (self.signal_source, self.score_source):
+            source.pyramid_ready.connect(self._redraw_timer.start)
+            source.progress.connect(self._show_build_progress)
+            source.runner.running_changed.connect(lambda _running: self._update_readout())
+        self.overview.range_requested.connect(self.set_x_range)
+        self.score_track.fit_y()
 
     # -- building ---------------------------------------------------------------------------
     def _new_plot(self) -> pg.PlotItem:
-        plot = pg.PlotItem()
+        plot = pg.PlotItem(viewBox=TimeViewBox(), axisItems={"bottom": TimeAxisItem("bottom")})
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=True, y=False)  # wheel and drag move through time; y follows data
         plot.showGrid(x=True, y=True, alpha=0.15)
@@ -115,55 +158,75 @@ class SignalView(QWidget):
         """Show ``recording``: one plot per channel, markers for its annotations."""
         self._clear_channels()
         self.recording = recording
-        n = recording.n_samples
-        # One float64 time axis shared by every curve (float32 loses sample resolution after
-        # about 2**24 samples).
-        self._time_s = np.arange(n, dtype=np.float64) / recording.fs_hz
-        self._envelope = BlockEnvelope(recording.data)
-        self.graphics.ci.removeItem(self.score_plot)
-        for i, channel in enumerate(recording.channels):
+        self.channel_layout = ChannelLayout.for_channels(recording.n_channels)
+        for channel in recording.channels:
             plot = self._new_plot()
             label = f"{channel.name} ({channel.unit})" if channel.unit else channel.name
             plot.setLabel("left", label)
             plot.getAxis("bottom").setStyle(showValues=False)
             plot.setXLink(self.score_plot)
-            # A column view of the recording, no copy: pyqtgraph reads only the visible part.
-            curve = plot.plot(self._time_s, recording.data[:, i], pen=CHANNEL_PEN)
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
+            curve = plot.plot(pen=CHANNEL_PEN)  # points come from redraw_now, never the file
+            readout = pg.TextItem(color=CHANNEL_READOUT_COLOR, anchor=(0, 0),
+                                  fill=pg.mkBrush(255, 255, 255, 215))
+            readout.setParentItem(plot.getViewBox())  # fixed in the corner, not in data space
+            readout.setPos(6, 2)
+            readout.setZValue(40)
+            readout.setVisible(False)
             self._add_overlay(plot)
-            self.graphics.addItem(plot, row=i, col=0)
             self.channel_plots.append(plot)
             self.channel_curves.append(curve)
-        self.graphics.addItem(self.score_plot, row=len(recording.channels), col=0)
-        self._set_row_stretch()
-        top = self.channel_plots[0]
-        top.addItem(self.training_region, ignoreBounds=True)
-        top.addItem(self._training_label, ignoreBounds=True)
-        self.markers = AnnotationMarkers(top)
+            self._channel_readouts.append(readout)
+        self.markers = AnnotationMarkers(self.channel_plots[0])
         if len(recording.annotations):
             self.markers.set_annotations(recording.annotations, recording.data[:, 0], recording.fs_hz)
         duration = recording.duration_s
         for plot in self.channel_plots + [self.score_plot]:
             plot.setLimits(xMin=0.0, xMax=duration, minXRange=min(duration, 20.0 / recording.fs_hz))
+        self._relayout()
+        self.signal_source.set_data(recording.data)
+        self.overview.set_sources(self.signal_source, self.score_source, recording.fs_hz, duration)
+        self._apply_time_origin()
         self.clear_result()
         self.show_initial_range()
         self.reset_training_region()
+        self._redraw_timer.start()
+        self.channels_changed.emit()
 
-    def _set_row_stretch(self) -> None:
-        layout = self.graphics.ci.layout
-        for row in range(len(self.channel_plots)):
-            layout.setRowStretchFactor(row, 3)
-        layout.setRowStretchFactor(len(self.channel_plots), 2)
+    def _relayout(self) -> None:
+        """Put the visible channel plots in display order above the score track."""
+        ci = self.graphics.ci
+        for plot in self.channel_plots + [self.score_plot]:
+            if plot in ci.items:
+                ci.removeItem(plot)
+        visible = self.channel_layout.visible_order()
+        for row, k in enumerate(visible):
+            ci.addItem(self.channel_plots[k], row=row, col=0)
+            ci.layout.setRowStretchFactor(row, 3)
+        ci.addItem(self.score_plot, row=len(visible), col=0)
+        ci.layout.setRowStretchFactor(len(visible), 2)
+        top = self.channel_plots[visible[0]] if visible else self.score_plot
+        if top is not self._training_host:  # the band and its label live on the top plot
+            for item in (self.training_region, self._training_label):
+                if self._training_host is not None:
+                    self._training_host.removeItem(item)
+                top.addItem(item, ignoreBounds=True)
+            self._training_host = top
+        self.cursors.attach([self.channel_plots[k] for k in visible] + [self.score_plot],
+                            labelled=top)
+        self._place_training_label()
 
     def _clear_channels(self) -> None:
-        for plot in self.channel_plots:
+        if self._training_host is not None:
             for item in (self.training_region, self._training_label):
-                if item in plot.items:
-                    plot.removeItem(item)
-            self.graphics.ci.removeItem(plot)
+                self._training_host.removeItem(item)
+            self._training_host = None
+        for plot in self.channel_plots:
+            if plot in self.graphics.ci.items:
+                self.graphics.ci.removeItem(plot)
+        self.cursors.attach([])
         self.channel_plots.clear()
         self.channel_curves.clear()
+        self._channel_readouts.clear()
         self.overlays[:] = [self.score_overlay]
         self.markers = None
         self.recording = None
@@ -171,8 +234,10 @@ class SignalView(QWidget):
     # -- results ----------------------------------------------------------------------------
     def set_scores(self, scores: np.ndarray, threshold: float) -> None:
         """Plot one score per sample and put the threshold line at ``threshold``."""
-        self.score_track.set_scores(self._time_s, scores, threshold)
-        self._fit_y_to_view()
+        self.score_source.set_data(np.asarray(scores, dtype=np.float32))
+        self.score_track.set_scores(threshold)
+        self.overview.refresh()
+        self.redraw_now()
 
     def set_threshold(self, threshold: float) -> None:
         self.score_track.set_threshold(threshold)
@@ -180,15 +245,22 @@ class SignalView(QWidget):
     def set_segments(self, segments: SegmentSet) -> None:
         """Shade every segment on every plot (start/end samples → seconds)."""
         intervals = segments.bounds().astype(np.float64) / segments.fs_hz
-        for overlay in self.overlays:
+        for overlay in self.overlays + [self.overview.segments]:
             overlay.set_intervals(intervals)
 
     def clear_result(self) -> None:
+        self.score_source.set_data(None)
         self.score_track.clear()
-        for overlay in self.overlays:
+        for overlay in self.overlays + [self.overview.segments]:
             overlay.set_intervals(np.zeros((0, 2)))
+        self.overview.refresh()
+        self.score_track.fit_y()
 
     # -- navigation -------------------------------------------------------------------------
+    @property
+    def duration_s(self) -> float:
+        return self.recording.duration_s if self.recording is not None else 0.0
+
     def show_initial_range(self) -> None:
         """The first ~10 s of a long file (waveforms visible), the whole of a short one."""
         if self.recording is None:
@@ -220,6 +292,99 @@ class SignalView(QWidget):
         for overlay in self.overlays:
             overlay.set_highlight(index)
 
+    # -- time axis --------------------------------------------------------------------------
+    @property
+    def has_start_time(self) -> bool:
+        return self.recording is not None and self.recording.start_time is not None
+
+    def set_clock_time(self, clock: bool) -> None:
+        """Label the time axes with wall-clock time (when the file has a start time)."""
+        self.clock_time = bool(clock)
+        self._apply_time_origin()
+        self.time_mode_changed.emit(self.clock_time)
+
+    def _apply_time_origin(self) -> None:
+        start = self.recording.start_time if self.recording is not None else None
+        for plot in [self.score_plot] + self.channel_plots:
+            plot.getAxis("bottom").set_time_origin(start, self.clock_time)
+        self.overview.time_axis.set_time_origin(start, self.clock_time)
+        self._set_bottom_label()
+
+    def _set_bottom_label(self) -> None:
+        start = self.recording.start_time if self.recording is not None else None
+        if self.clock_time and start is not None:
+            text = f"Clock time (h:mm:ss) · started {start:%Y-%m-%d %H:%M:%S}"
+        else:
+            text = "Time from start (h:mm:ss)"
+        self.score_plot.setLabel("bottom", text)
+
+    # -- channels ---------------------------------------------------------------------------
+    def set_channel_visible(self, channel: int, visible: bool) -> None:
+        if self.channel_layout.displays[channel].visible == bool(visible):
+            return
+        self.channel_layout.set_visible(channel, visible)
+        self._relayout()
+        self._channels_edited()
+
+    def move_channel(self, channel: int, delta: int) -> None:
+        """Move ``channel`` ``delta`` places down the stack (negative: up)."""
+        if self.channel_layout.move(channel, delta):
+            self._relayout()
+            self._channels_edited()
+
+    def scale_channel_gain(self, channel: int, factor: float) -> None:
+        """Show ``channel`` ``factor`` times taller; its scale then stays fixed while paging."""
+        current = self.channel_plots[channel].getViewBox().viewRange()[1]
+        self.channel_layout.scale_gain(channel, factor, (current[0], current[1]))
+        self._channels_edited()
+
+    def auto_scale_channel(self, channel: int) -> None:
+        """Fit ``channel`` to the visible samples again, and keep fitting it while paging."""
+        self.channel_layout.set_auto_scale(channel)
+        self._channels_edited()
+
+    def set_overview_channel(self, channel: int) -> None:
+        self.overview.set_channel(channel)
+
+    def _channels_edited(self) -> None:
+        self.redraw_now()
+        self.channels_changed.emit()
+
+    # -- cursors ----------------------------------------------------------------------------
+    def set_cursors_active(self, active: bool) -> None:
+        self.cursors.set_active(active, self.x_range())
+
+    def cursor_values(self, channel: int) -> tuple[float, float]:
+        """The samples of ``channel`` nearest to cursors A and B."""
+        rec = self.recording
+        values = []
+        for t in self.cursors.positions:
+            i = min(max(int(round(t * rec.fs_hz)), 0), rec.n_samples - 1)
+            values.append(float(rec.data[i, channel]))
+        return values[0], values[1]
+
+    def cursor_readout(self) -> str:
+        units = [c.unit for c in self.recording.channels] if self.recording is not None else []
+        return readout_text(self.cursors.delta_t_s, any(is_ecg_unit(u) for u in units))
+
+    def _update_readout(self) -> None:
+        active = self.cursors.active and self.recording is not None
+        for k, item in enumerate(self._channel_readouts):
+            item.setVisible(active)
+            if active:
+                a, b = self.cursor_values(k)
+                item.setText(amplitude_text(a, b, self.recording.channels[k].unit))
+        building = self.signal_source.is_building or self.score_source.is_building
+        parts = [self.cursor_readout()] if active else []
+        if building:
+            parts.append("Building the overview of the whole recording…")
+        self.header.setText("    ".join(parts))
+        self.header.setVisible(bool(parts))
+
+    def _show_build_progress(self, fraction: float, _message: str) -> None:
+        if self.header.isVisible() or fraction < 1.0:
+            self._update_readout()
+
     # -- training range ---------------------------------------------------------------------
     def set_training_range_visible(self, visible: bool) -> None:
         visible = visible and self.recording is not None
@@ -244,37 +409,90 @@ class SignalView(QWidget):
         return float(t0), float(t1)
 
     def _place_training_label(self) -> None:
-        if not self.channel_plots:
+        visible = self.channel_layout.visible_order()
+        if not visible or not self.channel_plots:
             return
         t0, _t1 = self.training_range()
-        y_top = self.channel_plots[0].getViewBox().viewRange()[1][1]
+        y_top = self.channel_plots[visible[0]].getViewBox().viewRange()[1][1]
         self._training_label.setPos(t0, y_top)
 
     def _on_training_region_moved(self) -> None:
         t0, t1 = self.training_range()
         self.training_range_changed.emit(t0, t1)
 
-    # -- y follows the visible data ----------------------------------------------------------
+    # -- drawing the visible range ----------------------------------------------------------
     def _on_x_range_changed(self, _view, x_range) -> None:
         x0, x1 = float(x_range[0]), float(x_range[1])
         if self.markers is not None:
             self.markers.update_for_view(x0, x1)
-        self._y_fit_timer.start()  # coalesce a burst of wheel/drag events into one fit
+        self.overview.set_viewport(x0, x1)
+        self._redraw_timer.start()  # coalesce a burst of wheel/drag events into one redraw
         self.x_range_changed.emit(x0, x1)
 
-    def _fit_y_to_view(self) -> None:
-        x0, x1 = self.x_range()
+    def visible_samples(self) -> tuple[int, int]:
+        """Sample range ``[i0, i1)`` covering the visible time range."""
         if self.recording is None:
-            self.score_track.fit_y(0, 0)
+            return 0, 0
+        x0, x1 = self.x_range()
+        fs, n = self.recording.fs_hz, self.recording.n_samples
+        return max(0, int(np.floor(x0 * fs))), min(n, int(np.ceil(x1 * fs)) + 1)
+
+    def pixel_width(self) -> int:
+        width = int(self.score_plot.getViewBox().width())
+        return width if width >= 50 else FALLBACK_PIXELS
+
+    def redraw_now(self) -> None:
+        """Give every visible curve the envelope of the visible range and fit the y axes."""
+        self._redraw_timer.stop()
+        rec = self.recording
+        if rec is None:
+            self.score_track.fit_y()
             return
-        fs = self.recording.fs_hz
-        i0, i1 = int(np.floor(x0 * fs)), int(np.ceil(x1 * fs)) + 1
-        lo, hi = self._envelope.range(i0, i1)
-        for k, plot in enumerate(self.channel_plots):
-            # Room above the top channel for annotation labels.
-            top = LABEL_HEADROOM if k == 0 and self.markers is not None and self.markers.count else None
-            rng = padded_range(float(lo[k]), float(hi[k]), top_fraction=top)
-            if rng is not None:
-                plot.setYRange(*rng, padding=0)
-        self.score_track.fit_y(i0, i1)
+        i0, i1 = self.visible_samples()
+        px = self.pixel_width()
+        visible = self.channel_layout.visible_order()
+        if visible:
+            x, ys = self.signal_source.envelopes(i0, i1, px, visible)
+            t = x / rec.fs_hz
+            for row, k in enumerate(visible):
+                self._draw_channel(k, t, ys[row])
+        if self.score_track.has_scores and self.score_source.data is not None:
+            x, ys = self.score_source.envelopes(i0, i1, px, [0])
+            lo, hi = _extremes(ys[0])
+            self.score_track.show_points(x / rec.fs_hz, ys[0])
+            self.score_track.fit_y(lo, hi)
+        else:
+            self.score_track.fit_y()
         self._place_training_label()
+        self.redrawn.emit()
+
+    def _draw_channel(self, k: int, t: np.ndarray, y: np.ndarray) -> None:
+        self.channel_curves[k].setData(t, y, connect="finite")
+        display = self.channel_layout.displays[k]
+        fixed = display.y_range()
+        if fixed is not None:
+            self.channel_plots[k].setYRange(*fixed, padding=0)
+            return
+        lo, hi = _extremes(y)
+        # Room above the first channel for annotation labels.
+        top = LABEL_HEADROOM if k == 0 and self.markers is not None and self.markers.count else None
+        rng = padded_range(lo, hi, top_fraction=top)
+        if rng is not None:
+            self.channel_plots[k].setYRange(*rng, padding=0)
+
+    # -- lifetime ---------------------------------------------------------------------------
+    def shutdown(self, timeout_ms: int = 2000) -> None:
+        """Stop background pyramid builds (call before the window goes away)."""
+        self.signal_source.shutdown(timeout_ms)
+        self.score_source.shutdown(timeout_ms)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def _extremes(y: np.ndarray) -> tuple[float, float]:
+    """NaN-ignoring (min, max); NaN when nothing is finite."""
+    if len(y) == 0:
+        return np.nan, np.nan
+    return float(np.fmin.reduce(y)), float(np.fmax.reduce(y))
