@@ -1,4 +1,9 @@
-"""Writing results: segment tables as CSV and JSON, written atomically."""
+"""Writing results: segment tables as CSV and JSON, written atomically.
+
+Other exports live beside this module: ``export_edf`` (EDF+ with the segments as annotations),
+``export_wfdb`` (WFDB annotation files), ``export_crops`` (one file per segment with context).
+The JSON document is described in ``docs/segments-format.md``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ import csv
 import io
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .. import __version__
 from ..errors import AnomalyGuiError
@@ -29,6 +36,28 @@ CSV_COLUMNS = (
 )
 
 
+class ExportError(AnomalyGuiError):
+    """An export could not be written (bad target, data the format cannot hold)."""
+
+
+STATUS_CHOICES = ("all", "accepted", "rejected", "pending")
+
+
+def filter_segments(segments: SegmentSet, status: str = "all") -> SegmentSet:
+    """The segments with review ``status`` (``"all"`` keeps every one)."""
+    if status not in STATUS_CHOICES:
+        raise ExportError(f"Unknown status '{status}'; use one of {', '.join(STATUS_CHOICES)}.")
+    if status == "all":
+        return segments
+    return SegmentSet(segments.fs_hz, [s for s in segments if s.status == status])
+
+
+def segment_text(segment) -> str:
+    """The one-line description of a segment used as an annotation text: its label (or
+    ``anomaly``) and review status, e.g. ``PVC (accepted)``."""
+    return f"{segment.label or 'anomaly'} ({segment.status})"
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, fsync it, then rename over ``path``:
     readers see the old file or the new one, never half of one."""
@@ -43,6 +72,25 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise AnomalyGuiError(f"Could not write {path}: {exc.strerror or exc}") from exc
+
+
+@contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` (same suffix) for a writer library; when the
+    block ends without error the file is fsynced and renamed over ``path``, otherwise removed."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        yield tmp
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"Could not write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def segments_document(

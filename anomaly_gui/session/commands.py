@@ -250,15 +250,15 @@ class ReplaceSegments(Command):
     detector are swapped too when given.
     """
 
-    def __init__(self, segments, *, scores=_UNSET, threshold=_UNSET, detection=_UNSET, detector=_UNSET,
-                 training_description=_UNSET, keep_review: bool = True, min_length: int = 1,
+    def __init__(self, segments, *, scores=_UNSET, channel_scores=_UNSET, threshold=_UNSET, detection=_UNSET,
+                 detector=_UNSET, training_description=_UNSET, keep_review: bool = True, min_length: int = 1,
                  description: str = "Replace segments") -> None:
         super().__init__()
         self.new_segments = list(segments)
         self.changes = {
             k: v
-            for k, v in dict(scores=scores, threshold=threshold, detection=detection, detector=detector,
-                             training_description=training_description).items()
+            for k, v in dict(scores=scores, channel_scores=channel_scores, threshold=threshold, detection=detection,
+                             detector=detector, training_description=training_description).items()
             if v is not _UNSET
         }
         if "scores" in self.changes and self.changes["scores"] is not None:

@@ -4,18 +4,19 @@ Every edit of the segments and of the detection fields goes through ``Session.ap
 ``Patch`` (built by the commands in ``commands.py``), so undo, redo, the autosave journal and
 the GUI all see the same changes. Listeners are plain callables ``on_change(kind, payload)``:
 
-========== ===================================================================
+=============== ==============================================================
 kind       payload
-========== ===================================================================
+=============== ==============================================================
 segments   ``{"removed": [ids], "added": [ids]}`` (ids of segments taken out/put in)
 labels     the new label list
 threshold  the new threshold (float or None)
 detection  the new detection settings dict
 scores     the new scores array (float32, may be None)
+channel_scores  the new per-channel scores (in memory only, may be None)
 detector   the new fitted detector (or None)
 view       the view-state dict after the update
 recording  the recording just attached
-========== ===================================================================
+=============== ==============================================================
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from ..segments import STATUSES, Segment, SegmentEditError, SegmentSet, check_di
 DEFAULT_LABELS = ("PVC", "APB", "artefact", "noise", "other")
 
 # Fields a patch may change besides the segments (attribute names of Session).
-PATCH_FIELDS = ("labels", "threshold", "detection", "scores", "detector", "training_description")
+PATCH_FIELDS = ("labels", "threshold", "detection", "scores", "channel_scores", "detector", "training_description")
+_BINARY_FIELDS = ("scores", "channel_scores", "detector")
 # Patches that change fewer segments than this are applied in place; more rebuild the list.
 _INCREMENTAL_LIMIT = 32
 
@@ -56,7 +58,7 @@ class Patch:
     @property
     def is_json(self) -> bool:
         """True when the patch holds nothing but JSON-able values (no arrays, no models)."""
-        return not any(k in ("scores", "detector") for k in self.fields)
+        return not any(k in _BINARY_FIELDS for k in self.fields)
 
     def to_json(self) -> dict:
         if not self.is_json:
