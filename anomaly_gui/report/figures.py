@@ -38,6 +38,8 @@ def trace(data: np.ndarray, i0: int, i1: int, n_pixels: int = 1500) -> tuple[np.
     ranges, else each pixel bin's min and max (peaks survive)."""
     from ..dsp.decimate import minmax_bins
 
+    if np.ndim(data) == 1:
+        data = np.asarray(data)[:, None]
     i0, i1 = max(0, int(i0)), min(len(data), int(i1))
     if i1 - i0 <= 4 * n_pixels:
         return np.arange(i0, i1, dtype=np.float64), np.asarray(data[i0:i1], np.float32).T

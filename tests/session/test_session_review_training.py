@@ -1,0 +1,108 @@
+"""Retrain with the review: what is excluded, that training never sees it, and the result."""
+
+import numpy as np
+import pytest
+
+from anomaly_gui.errors import DataError
+from anomaly_gui.recording import Channel, Recording
+from anomaly_gui.segments import Segment
+from anomaly_gui.session.commands import CommandStack, SetLabel, SetStatus
+from anomaly_gui.session.review_training import (
+    preview_diff,
+    replace_command,
+    retrain_with_review,
+    run_detection_masked,
+    training_mask,
+    usable_stretches,
+)
+from anomaly_gui.session.session import Session
+from conftest import FAST_SLIDING
+
+
+def test_mask_excludes_accepted_and_pending_keeps_rejected():
+    segs = [Segment(10, 20, 1, status="accepted"), Segment(30, 40, 1, status="rejected"),
+            Segment(50, 60, 1, status="pending")]
+    m = training_mask(segs, 100)
+    assert not m[10:20].any() and m[30:40].all() and not m[50:60].any() and m.sum() == 80
+    m = training_mask(segs, 100, pending="include")
+    assert m[50:60].all() and m.sum() == 90
+    m = training_mask(segs, 100, margin_samples=5)
+    assert not m[5:25].any() and m[4] and m[25]
+    with pytest.raises(DataError):
+        training_mask(segs, 100, pending="maybe")
+    assert usable_stretches(m, 15).tolist() == [[25, 45], [65, 100]]
+
+
+def test_sliding_training_windows_never_touch_excluded_samples(monkeypatch):
+    import anomaly_gui.model.training as training
+
+    n = 4000
+    index = np.arange(n, dtype=np.float32)
+    rec = Recording(np.stack([index, np.sin(index / 5)], axis=1), 200.0, [Channel("idx"), Channel("sin")])
+    mask = np.ones(n, bool)
+    mask[1000:1300] = False
+    mask[2000:2010] = False  # a gap shorter than a window still splits the stretch
+    seen = {}
+    real = training.train_network
+
+    def spy(net, windows, settings, ctx, on_epoch=None):
+        seen["windows"] = windows
+        return real(net, windows, settings, ctx, on_epoch)
+
+    monkeypatch.setattr(training, "train_network", spy)
+    result = run_detection_masked(rec, FAST_SLIDING, mask)
+    det = result.detector
+    # undo the scaling of channel 0 to get back the sample index of every window sample
+    idx = np.rint(seen["windows"][:, 0, :] * det.scaler_.scale[0] + det.scaler_.centre[0]).astype(int)
+    assert mask[idx].all(), "a training window contains excluded samples"
+    assert (np.diff(idx, axis=1) == 1).all(), "a training window spans a gap"
+    assert idx.min() == 0 and idx.max() == n - 1
+    np.testing.assert_allclose(det.scaler_.centre[0], np.median(index[mask]), rtol=1e-6)
+    assert result.scores.shape == (n,) and result.source_description.startswith("recording minus")
+
+
+def test_beat_training_skips_beats_that_overlap_excluded_samples(monkeypatch, ecg_detection):
+    import anomaly_gui.detect.beats as beats
+
+    rec, result = ecg_detection
+    n = rec.n_samples
+    mask = training_mask(result.segments, n)  # every flagged (pending) segment excluded
+    mask[: n // 3] = False
+    seen = {}
+    real = beats.beat_windows
+
+    def spy(data, peaks, fs_hz):
+        seen.setdefault("peaks", peaks)
+        return real(data, peaks, fs_hz)
+
+    monkeypatch.setattr(beats, "beat_windows", spy)
+    cfg = result.config
+    retrained = run_detection_masked(rec, cfg, mask)
+    before, after = int(np.ceil(beats.BEFORE_S * rec.fs_hz)), int(np.ceil(beats.AFTER_S * rec.fs_hz))
+    for p in seen["peaks"]:
+        assert mask[max(0, p - before) : p + after + 1].all()
+    assert len(seen["peaks"]) >= 20
+    assert retrained.threshold == pytest.approx(cfg.beat_threshold_z)
+
+
+def test_retrain_with_review_keeps_the_review_and_undoes(ecg_detection, ecg_source):
+    rec, result = ecg_detection
+    session = Session.from_detection(rec, result, ecg_source)
+    stack = CommandStack(session)
+    ids = [s.id for s in session.segment_list]
+    stack.push(SetStatus(ids[:4], "accepted"))
+    stack.push(SetLabel(ids[:4], "PVC"))
+    stack.push(SetStatus(ids[4:6], "rejected"))
+    reviewed = [s for s in session.segment_list if s.status != "pending"]
+    old_scores = session.scores
+    new, diff = retrain_with_review(session)
+    assert new.detector is not result.detector and new.scores.shape == old_scores.shape
+    assert diff == preview_diff(session, new)
+    cmd = replace_command(session, new)
+    stack.push(cmd)
+    assert cmd.diff == diff and "Retrain with review" in stack.undo_text
+    for seg in reviewed:
+        assert session.segment(seg.id) == seg  # nothing the reviewer did is lost
+    assert session.scores is new.scores and session.detector is new.detector
+    stack.undo()
+    assert session.scores is old_scores and session.detector is result.detector
