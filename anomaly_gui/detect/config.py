@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, fields
 
 from ..errors import AnomalyGuiError
 
-MODEL_KINDS = ("ae", "vae")
+MODEL_KINDS = ("ae", "vae", "zscore", "iqr", "iforest", "ocsvm", "glm", "discord")
 WINDOWING_KINDS = ("auto", "sliding", "beats")
 
 

@@ -100,7 +100,14 @@ def choose_windowing(config: DetectionConfig, recording: Recording) -> str:
 
 
 def make_detector(config: DetectionConfig, recording: Recording):
-    """The detector ``config`` asks for on ``recording`` (beat windows for ECG under ``auto``)."""
+    """The detector ``config`` asks for on ``recording`` (beat windows for ECG under ``auto``).
+
+    Baseline keys (``zscore``, ``iqr``, ``iforest``, ``ocsvm``, ``glm``, ``discord``) get their
+    classical detector whatever the windowing; they have no beat-synchronous form."""
+    from .baselines import BASELINES
+
+    if config.model in BASELINES:
+        return BASELINES[config.model](config)
     if choose_windowing(config, recording) == "beats":
         return BeatAutoencoderDetector(config)
     return AutoencoderDetector(config)
