@@ -1,0 +1,224 @@
+"""Detection-quality harness: every detector over the labelled collections, one table and a JSON.
+
+    anomaly-gui evaluate [--detectors ae,vae,zscore,...] [--collections mitdb,cwru,ucr,nab,skab]
+                         [--data PATH] [--quick] [--out results.json] [--seed 0]
+                         [--skip DETECTOR:COLLECTION[=reason],...]
+
+Each detector runs through ``run_detection`` with ``DetectionConfig(model=key, seed=seed)`` and
+otherwise default settings, thresholded by its own automatic rule; nothing is tuned per file.
+Metrics (see ``metrics``, ``ranges`` and ``runs``):
+
+- mitdb: beat AUROC (AAMI normal vs non-normal), sensitivity and false alarms per hour at the
+  automatic threshold, event F1 over merged non-normal beat windows; per record and mean.
+- cwru: window-level AUROC of each fault file against held-out healthy data; detection rate and
+  false-positive rate at the automatic threshold.
+- ucr: top-1 hits (KDD Cup 2021 rule, ±100 samples), per-sample AUROC and AUC-PR, range-based
+  (Tatbul, flat bias) and event F1 at the automatic threshold.
+- nab (trained on its first 15 %, scored after it) and skab (trained on the anomaly-free file):
+  event and range F1, AUROC, AUC-PR.
+- every collection: threshold efficiency, the F1 at the automatic threshold over the best F1 of
+  a 100-level quantile sweep (balanced accuracy for cwru). Never point-adjusted.
+
+``--quick`` evaluates a small subset (one item per collection, short crops, 2-epoch networks)
+as a smoke test: its numbers mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from ..detect.config import MODEL_KINDS, DetectionConfig
+from ..errors import AnomalyGuiError
+from . import datasets, runs
+
+COLLECTIONS = datasets.COLLECTIONS
+QUICK_NETWORK = {"epochs": 2, "windows_per_epoch": 1024}
+
+COLUMNS = {
+    "mitdb": [("beat AUROC", "beat_auroc"), ("sens", "sensitivity"), ("FA/h", "false_alarms_per_h"),
+              ("event F1", "event_f1"), ("thr eff", "efficiency")],
+    "cwru": [("AUROC", "pooled_auroc"), ("min AUROC", "min_auroc"), ("det rate", "detection_rate"),
+             ("FP rate", "false_positive_rate"), ("thr eff (BA)", "efficiency")],
+    "ucr": [("top-1", "top1"), ("AUROC", "auroc"), ("AUC-PR", "auc_pr"), ("range F1", "range_f1"),
+            ("event F1", "event_f1"), ("thr eff", "efficiency")],
+    "nab": [("event F1", "event_f1"), ("range F1", "range_f1"), ("AUROC", "auroc"), ("AUC-PR", "auc_pr"),
+            ("thr eff", "efficiency"), ("segs on normal", "segments_on_normal_series")],
+    "skab": [("event F1", "event_f1"), ("range F1", "range_f1"), ("AUROC", "auroc"), ("AUC-PR", "auc_pr"),
+             ("thr eff", "efficiency")],
+}
+
+
+def default_data_dir() -> Path:
+    """``../shared/data`` beside the repository (or beside the working directory)."""
+    repo = Path(__file__).resolve().parents[2]
+    for base in (repo, Path.cwd()):
+        candidate = base.parent / "shared" / "data"
+        if candidate.is_dir():
+            return candidate
+    return repo.parent / "shared" / "data"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="anomaly-gui evaluate", description="Detection quality on labelled collections.")
+    p.add_argument("--detectors", default=",".join(MODEL_KINDS), help="comma-separated model keys (default: all)")
+    p.add_argument("--collections", default=",".join(COLLECTIONS), help="comma-separated (default: all)")
+    p.add_argument("--data", type=Path, default=None, help="data folder (default: ../shared/data)")
+    p.add_argument("--quick", action="store_true", help="small smoke-test subset; numbers mean nothing")
+    p.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--skip", default="", help="DETECTOR:COLLECTION[=reason],... pairs not to run (recorded)")
+    return p
+
+
+def _split(text: str, allowed: tuple[str, ...], what: str) -> list[str]:
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    unknown = [t for t in items if t not in allowed]
+    if unknown:
+        raise AnomalyGuiError(f"Unknown {what}: {', '.join(unknown)}; choose from {', '.join(allowed)}.")
+    return items
+
+
+def _skips(text: str) -> dict[tuple[str, str], str]:
+    out = {}
+    for part in (t.strip() for t in text.split(",") if t.strip()):
+        pair, _, reason = part.partition("=")
+        detector, _, collection = pair.partition(":")
+        out[(detector.strip(), collection.strip())] = reason.strip() or "skipped with --skip"
+    return out
+
+
+def detector_config(key: str, seed: int, quick: bool) -> DetectionConfig:
+    config = DetectionConfig(model=key, seed=seed)
+    return replace(config, **QUICK_NETWORK) if quick and key in ("ae", "vae") else config
+
+
+def evaluate(
+    detectors: list[str],
+    collections: list[str],
+    data: Path,
+    quick: bool = False,
+    seed: int = 0,
+    skips: dict | None = None,
+    log=lambda line: None,
+) -> dict:
+    """Run every detector over every collection; returns the JSON-able report."""
+    skips = skips or {}
+    report = {"collections": {}, "skipped": [], "timing_s": {}}
+    started = time.perf_counter()
+    for collection in collections:
+        loaded_at = time.perf_counter()
+        items = _load(collection, data, quick)
+        report["timing_s"][f"load_{collection}"] = round(time.perf_counter() - loaded_at, 2)
+        results = report["collections"].setdefault(collection, {})
+        mitdb_cache: dict = {}
+        for key in detectors:
+            if (key, collection) in skips:
+                report["skipped"].append({"detector": key, "collection": collection, "reason": skips[(key, collection)]})
+                log(f"{collection:6s} {key:8s} skipped: {skips[(key, collection)]}")
+                continue
+            config = detector_config(key, seed, quick)
+            t0 = time.perf_counter()
+            log(f"{collection:6s} {key:8s} ...")
+            if collection == "mitdb":
+                out = runs.evaluate_mitdb(items, config, log, quick, mitdb_cache)
+            elif collection == "cwru":
+                out = runs.evaluate_cwru(items, config, log)
+            else:
+                out = getattr(runs, f"evaluate_{collection}")(items, config, log)
+            out["time_s"] = round(time.perf_counter() - t0, 2)
+            results[key] = out
+            log(f"{collection:6s} {key:8s} {out['time_s']:7.1f} s")
+    report["timing_s"]["total"] = round(time.perf_counter() - started, 2)
+    return report
+
+
+def _load(collection: str, data: Path, quick: bool):
+    if collection == "mitdb":
+        return datasets.mitdb_records(data, quick)
+    if collection == "cwru":
+        return datasets.load_cwru(data, quick)
+    return getattr(datasets, f"load_{collection}")(data, quick)
+
+
+def _cell(summary: dict, key: str) -> str:
+    if key == "top1":
+        return f"{summary.get('top1_hits', 0)}/{summary.get('top1_n', 0)}"
+    value = summary.get(key)
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.1f}" if key == "false_alarms_per_h" else f"{value:.3f}"
+
+
+def format_tables(report: dict) -> str:
+    """One plain-text table per collection: a row per detector, its summary metrics and time."""
+    lines = []
+    for collection, results in report["collections"].items():
+        columns = COLUMNS[collection] + [("time s", "time_s")]
+        rows = []
+        for key, out in results.items():
+            summary = dict(out.get("summary", {}), time_s=out.get("time_s"))
+            note = f"  ({summary['errors']} error(s))" if summary.get("errors") else ""
+            rows.append([key] + [_cell(summary, k) if k != "time_s" else f"{out.get('time_s', 0):.1f}" for _, k in columns] + [note])
+        for s in report["skipped"]:
+            if s["collection"] == collection:
+                rows.append([s["detector"]] + ["skip"] * len(columns) + [f"  ({s['reason']})"])
+        header = [collection] + [name for name, _ in columns] + [""]
+        widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header) - 1)]
+        fmt = lambda r: "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths))) + r[-1]
+        lines += [fmt(header), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows] + [""]
+    return "\n".join(lines)
+
+
+def _machine() -> dict:
+    info = {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    try:
+        import torch
+
+        info.update(torch=torch.__version__, torch_threads=torch.get_num_threads())
+    except ImportError:  # pragma: no cover
+        pass
+    return info
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        detectors = _split(args.detectors, MODEL_KINDS, "detector")
+        collections = _split(args.collections, COLLECTIONS, "collection")
+        data = args.data or default_data_dir()
+        if not data.is_dir():
+            raise AnomalyGuiError(f"Data folder {data} not found; pass --data PATH.")
+        log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+        report = evaluate(detectors, collections, data, args.quick, args.seed, _skips(args.skip), log)
+    except AnomalyGuiError as exc:
+        print(f"anomaly-gui evaluate: {exc}", file=sys.stderr)
+        return 1
+    report.update(
+        detectors=detectors, data=str(data), quick=args.quick, seed=args.seed, machine=_machine(),
+        config_defaults=DetectionConfig().to_dict(),
+    )
+    print(format_tables(report))
+    print(f"total {report['timing_s']['total']:.1f} s")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=1, default=_json_default) + "\n")
+    return 0
+
+
+def _json_default(value):
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON-able: {type(value).__name__}")
