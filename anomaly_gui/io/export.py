@@ -71,7 +71,7 @@ def atomic_write_text(path: str | Path, text: str) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise AnomalyGuiError(f"Could not write {path}: {exc.strerror or exc}") from exc
+        raise ExportError(f"Could not write {path}: {exc.strerror or exc}") from exc
 
 
 @contextmanager
@@ -146,4 +146,4 @@ def write_segments(
             writer.writerow([row[c] for c in CSV_COLUMNS])
         atomic_write_text(path, buf.getvalue())
     else:
-        raise AnomalyGuiError(f"Cannot export segments as '{suffix or path.name}'; use .csv or .json.")
+        raise ExportError(f"Cannot export segments as '{suffix or path.name}'; use .csv or .json.")

@@ -69,6 +69,13 @@ class ReportData:
         return heading, sorted(chosen, key=lambda p: p[0])
 
 
+def display_value(value) -> str:
+    """A value as a report shows it (floats to four significant digits)."""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
 def model_summary(detector: Any, settings: dict, kind: str = "") -> dict:
     """Model facts for a report: network, windowing, size, epochs trained, best losses."""
     out: dict[str, Any] = {}

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from ..dsp.timefmt import format_time
-from .data import ReportData
+from .data import ReportData, display_value
 from .figures import segment_title, thumbnail_png, training_curve_png
 
 CSS = """
@@ -34,7 +34,7 @@ def _img(png: bytes, alt: str) -> str:
 
 
 def _kv(rows) -> str:
-    body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+    body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(display_value(v))}</td></tr>" for k, v in rows)
     return f'<table class="kv">{body}</table>'
 
 

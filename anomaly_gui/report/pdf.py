@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from ..dsp.timefmt import format_time
-from .data import ReportData
+from .data import ReportData, display_value
 from .figures import draw_thumbnail, draw_training_curve, new_figure, segment_title
 
 A4 = (8.27, 11.69)
@@ -48,7 +48,7 @@ def _summary_page(data: ReportData):
         f"{counts['pending']} pending)",
         "",
         "Model:",
-        *[f"  {k:<16}{_cut(v, 70)}" for k, v in data.model.items()],
+        *[f"  {k:<16}{_cut(display_value(v), 70)}" for k, v in data.model.items()],
         "",
         "Settings:",
     ]
