@@ -63,6 +63,26 @@ def _time_range(text: str) -> tuple[float, float]:
     return start, end
 
 
+def _add_reading_options(p: argparse.ArgumentParser, prefix: str = "") -> None:
+    """Options that say how to read a file (what the file itself does not say)."""
+    p.add_argument(f"--{prefix}dataset", metavar="NAME", help="dataset or array to open (HDF5, MATLAB)")
+    p.add_argument(
+        f"--{prefix}resample",
+        type=_positive_float,
+        metavar="HZ",
+        help="resample every channel to this rate (files whose channels have different rates)",
+    )
+
+
+def _reading_options(args: argparse.Namespace, prefix: str = "") -> dict:
+    key = prefix.replace("-", "_")
+    return {
+        "dataset": getattr(args, f"{key}dataset", None),
+        "resample_to_hz": getattr(args, f"{key}resample", None),
+        "resample_irregular": bool(getattr(args, "resample_irregular", False)),
+    }
+
+
 def _gui_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="anomaly-gui",
@@ -73,6 +93,7 @@ def _gui_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="recording to open")
     p.add_argument("--fs", type=_positive_float, metavar="HZ", help="sampling rate, if the file lacks it")
     p.add_argument("--channels", metavar="LIST", help="channels to open: indices or names, comma-separated")
+    _add_reading_options(p)
     p.add_argument("--demo", action="store_true", help="open the bundled demo ECG recording")
     p.add_argument("--detect", action="store_true", help="train and detect with default settings on opening")
     p.add_argument("--reference", metavar="FILE", help="train on this recording (e.g. a healthy run)")
@@ -87,6 +108,7 @@ def _info_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="anomaly-gui info", description="Describe a recording.")
     p.add_argument("file")
     p.add_argument("--fs", type=_positive_float, metavar="HZ", help="sampling rate, if the file lacks it")
+    _add_reading_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
@@ -103,6 +125,19 @@ def _detect_parser() -> argparse.ArgumentParser:
     train.add_argument("--reference", metavar="FILE", help="train on this recording (e.g. a healthy run)")
     train.add_argument("--train-range", type=_time_range, metavar="START:END", help="train on this time range (s)")
     p.add_argument("--reference-fs", type=_positive_float, metavar="HZ", help="sampling rate of --reference")
+    _add_reading_options(p)
+    p.add_argument(
+        "--resample-irregular",
+        action="store_true",
+        help="interpolate irregular timestamps (text/Parquet) onto a uniform grid",
+    )
+    _add_reading_options(p, "reference-")
+    p.add_argument(
+        "--ecg-reference",
+        action="store_true",
+        help="score with the bundled ECG reference model (normal beats of MIT-BIH, lead MLII), "
+        "adapted to this recording, instead of training",
+    )
     p.add_argument("--model", choices=("ae", "vae"), default=None, help="network (default: ae)")
     p.add_argument(
         "--windowing",
@@ -120,16 +155,19 @@ def _detect_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load(path: str, fs: float | None, channels: str | None = None):
+def _load(path: str, fs: float | None, channels: str | None = None, **options):
     from .io import read_recording
     from .recording import parse_channel_spec
 
-    rec = read_recording(path, fs_hz=fs)
+    rec = read_recording(path, fs_hz=fs, **options)
     return rec.select_channels(parse_channel_spec(channels, rec.channel_names))
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    rec = _load(args.file, args.fs)
+    from .io import list_channels
+
+    rec = _load(args.file, args.fs, **_reading_options(args))
+    declared = list_channels(args.file, fs_hz=args.fs, dataset=args.dataset)
     info = {
         "n_samples": rec.n_samples,
         "fs": rec.fs_hz,
@@ -138,9 +176,15 @@ def cmd_info(args: argparse.Namespace) -> int:
         "duration_s": rec.duration_s,
         "start_time": rec.start_time.isoformat() if rec.start_time else None,
         "n_annotations": len(rec.annotations),
+        "format": rec.meta.get("format"),
+        "file_channels": [
+            {"name": c.name, "unit": c.unit, "fs": c.fs_hz, "n_samples": c.n_samples} for c in declared
+        ],
+        "skipped_channels": rec.meta.get("skipped_channels", {}),
+        "warnings": list(rec.meta.get("warnings", [])),
     }
     if args.json:
-        print(json.dumps(info))
+        print(json.dumps(info, default=str))
         return 0
     print(f"file:        {rec.source}")
     print(f"format:      {rec.meta.get('format', '?')}")
@@ -148,8 +192,18 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"rate:        {rec.fs_hz:g} Hz")
     print(f"start time:  {info['start_time'] or 'not stated'}")
     print(f"annotations: {len(rec.annotations)}")
+    print("opened channels:")
     for i, ch in enumerate(rec.channels):
         print(f"  [{i}] {ch.name}" + (f" ({ch.unit})" if ch.unit else ""))
+    opened = set(rec.channel_names)
+    others = [c for c in declared if c.name not in opened]
+    if others:
+        print("not opened (another rate; use --resample HZ to open all):")
+        for c in others:
+            rate = f"{c.fs_hz:g} Hz" if c.fs_hz else "rate not stated"
+            print(f"  {c.name} ({rate}, {c.n_samples} samples)")
+    for warning in rec.meta.get("warnings", []):
+        print(f"warning: {warning}")
     return 0
 
 
@@ -180,16 +234,30 @@ def cmd_detect(args: argparse.Namespace) -> int:
         raise AnomalyGuiError("--segments-out must end in .csv or .json.")
 
     started = time.perf_counter()
-    rec = _load(args.file, args.fs, args.channels)
+    if args.ecg_reference and (args.model_in or args.reference or args.train_range):
+        raise AnomalyGuiError("--ecg-reference replaces training; it cannot be combined with --model-in, --reference or --train-range.")
+    rec = _load(args.file, args.fs, args.channels, **_reading_options(args))
     source = TrainingSource()
     if args.reference:
-        source = TrainingSource(kind="reference", reference=_load(args.reference, args.reference_fs, args.channels))
+        reference = _load(args.reference, args.reference_fs, args.channels, **_reading_options(args, "reference-"))
+        source = TrainingSource(kind="reference", reference=reference)
     elif args.train_range:
         source = TrainingSource(kind="range", range_s=args.train_range)
     load_s = time.perf_counter() - started
 
     detector = None
-    if args.model_in:
+    if args.ecg_reference:
+        from .detect.pipeline import pick_ecg_lead
+        from .model.persistence import load_detector
+        from .resources import ECG_REFERENCE_MODEL
+
+        detector = load_detector(ECG_REFERENCE_MODEL)
+        if rec.n_channels > 1:
+            lead = pick_ecg_lead(rec)
+            print(f"The ECG reference model scores one lead: {rec.channel_names[lead]}.", file=sys.stderr)
+            rec = rec.select_channels([lead])
+        config = detector.config
+    elif args.model_in:
         from .model.persistence import load_detector
 
         detector = load_detector(args.model_in)
@@ -274,6 +342,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         path=path,
         fs_hz=args.fs,
         channels=args.channels,
+        read_options=_reading_options(args),
         detect=args.detect,
         screenshot=args.screenshot,
         epochs=args.epochs,

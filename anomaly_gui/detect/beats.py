@@ -9,6 +9,7 @@ before the beat against the local median RR.
 
 from __future__ import annotations
 
+import copy
 from typing import Callable
 
 import numpy as np
@@ -81,7 +82,10 @@ class BeatAutoencoderDetector:
         channel_names: list[str] | None = None,
         ctx: TaskContext = NULL_TASK,
         on_epoch: Callable | None = None,
+        peaks: np.ndarray | None = None,
     ) -> "BeatAutoencoderDetector":
+        """Learn the beats of ``data``: those at ``peaks`` (e.g. annotated normal beats of
+        reference recordings) or, by default, every beat the R-peak detector finds."""
         import torch
 
         from ..model.networks import build_network
@@ -90,7 +94,9 @@ class BeatAutoencoderDetector:
         cfg = self.config
         data = np.asarray(data, np.float32)
         ctx.progress(0.0, "Detecting heartbeats")
-        peaks = detect_r_peaks(data[:, 0], fs_hz)
+        if peaks is None:
+            peaks = detect_r_peaks(data[:, 0], fs_hz)
+        peaks = np.asarray(peaks, np.int64)
         if len(peaks) < 20:
             raise DataError(
                 f"Only {len(peaks)} heartbeats were found in the training data; beat-synchronous "
@@ -114,13 +120,28 @@ class BeatAutoencoderDetector:
         self.n_channels_ = int(data.shape[1])
         self.fs_hz_ = float(fs_hz)
         self.channel_names_ = list(channel_names or [f"ch{i}" for i in range(data.shape[1])])
-        # Robust reference statistics of the training beats: scores become robust z-scores, so
-        # a beat's score reads as "how many spreads from this patient's typical beat".
-        _, errors, rhythm = self.beat_scores(data, sub(ctx, 0.95, 1.0))
+        self._fit_score_statistics(data, sub(ctx, 0.95, 1.0))
+        return self
+
+    def _fit_score_statistics(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> None:
+        # Robust statistics of the beats of ``data``: scores become robust z-scores, so a beat's
+        # score reads as "how many spreads from this recording's typical beat".
+        _, errors, rhythm = self.beat_scores(data, ctx)
+        if len(errors) < 3:
+            raise DataError("Too few heartbeats were found to score this recording.")
         log_errors = np.log(np.maximum(errors, 1e-12))
         self.shape_centre_, self.shape_spread_ = _robust_centre_spread(log_errors)
         self.rhythm_centre_, self.rhythm_spread_ = _robust_centre_spread(rhythm[:, None])
-        return self
+
+    def adapted_to(self, data: np.ndarray, fs_hz: float, ctx: TaskContext = NULL_TASK) -> "BeatAutoencoderDetector":
+        """A copy that keeps the learnt beat shapes but takes its amplitude normalisation, rate
+        and score statistics from ``data``: a reference model of other people's beats, adapted
+        so that this patient's own typical beat (e.g. a bundle branch block) scores as typical."""
+        adapted = copy.copy(self)
+        adapted.fs_hz_ = float(fs_hz)
+        adapted.scaler_ = ChannelScaler.fit(np.asarray(data, np.float32))
+        adapted._fit_score_statistics(data, ctx)
+        return adapted
 
     def extra_state(self) -> dict:
         """Fitted statistics beyond the network and scaler (saved in model files)."""

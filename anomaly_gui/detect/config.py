@@ -21,6 +21,8 @@ class DetectionConfig:
     detected heartbeat (ECG), or ``"auto"``: beats when the recording looks like an ECG.
     ``keep_fraction`` < 1 trains robustly on the best-reconstructed fraction of the windows
     (``None``: half of the beats for beat windows, all windows for sliding ones).
+    ``adapt_saved_beat_model``: a saved beat model (e.g. the bundled ECG reference) re-fits its
+    normalisation and score statistics on the recording it scores.
     ``min_duration_s`` / ``merge_gap_s`` of ``None`` derive from the window length:
     a quarter window and half a window.
     """
@@ -44,6 +46,7 @@ class DetectionConfig:
     threshold: str = "auto"
     threshold_risk: float = 1e-3
     beat_threshold_z: float = 5.0
+    adapt_saved_beat_model: bool = True
     min_duration_s: float | None = None
     merge_gap_s: float | None = None
 

@@ -93,6 +93,15 @@ def looks_like_ecg(recording: Recording) -> bool:
     return False
 
 
+def pick_ecg_lead(recording: Recording) -> int:
+    """The channel a single-lead ECG model should score: MLII or II if present, else the first."""
+    names = [c.name.strip().lower() for c in recording.channels]
+    for wanted in ("mlii", "ii"):
+        if wanted in names:
+            return names.index(wanted)
+    return 0
+
+
 def choose_windowing(config: DetectionConfig, recording: Recording) -> str:
     if config.windowing != "auto":
         return config.windowing
@@ -177,16 +186,27 @@ def run_detection(
         )
         timings["train_s"] = time.perf_counter() - started
     else:
-        check_model_fits(detector, recording)
         config = detector.config
         timings["train_s"] = 0.0
+        if isinstance(detector, BeatAutoencoderDetector) and config.adapt_saved_beat_model:
+            check_model_fits(detector, recording, check_rate=False)
+            started = time.perf_counter()
+            detector = detector.adapted_to(np.asarray(recording.data), recording.fs_hz, sub(ctx, 0.0, 0.8))
+            timings["train_s"] = time.perf_counter() - started
+            train_scores_from = (0, recording.n_samples)
+            notices.append(
+                "The saved beat model was adapted to this recording: amplitude normalisation and "
+                "score statistics come from its own beats."
+            )
+        else:
+            check_model_fits(detector, recording)
     started = time.perf_counter()
     scores_reference_too = train_data is not None and train_scores_from is None
     channel_scores = detector.score_channels(
         np.asarray(recording.data), sub(ctx, 0.8, 0.95 if scores_reference_too else 1.0)
     )
     scores = channel_scores.mean(axis=1)
-    if train_data is not None:
+    if train_data is not None or train_scores_from is not None:
         if scores_reference_too:
             train_scores = detector.score_samples(train_data, sub(ctx, 0.95, 1.0))
         else:
@@ -204,20 +224,25 @@ def run_detection(
         segments=segments,
         detector=detector,
         config=config,
-        source_description=source.describe() if train_data is not None else "saved model",
+        source_description=(
+            source.describe()
+            if train_data is not None
+            else "saved model, adapted to this recording" if train_scores_from else "saved model"
+        ),
         timings=timings,
         notices=notices,
     )
 
 
-def check_model_fits(detector, recording: Recording) -> None:
-    """A saved model scores only data with its channel count and sampling rate."""
+def check_model_fits(detector, recording: Recording, check_rate: bool = True) -> None:
+    """A saved model scores only data with its channel count and (unless it resamples its
+    windows itself, as beat models do) its sampling rate."""
     if detector.n_channels_ != recording.n_channels:
         raise ModelFileError(
             f"The model was trained on {detector.n_channels_} channel(s) "
             f"({', '.join(detector.channel_names_)}); the recording has {recording.n_channels}."
         )
-    if abs(detector.fs_hz_ - recording.fs_hz) > 1e-6 * recording.fs_hz:
+    if check_rate and abs(detector.fs_hz_ - recording.fs_hz) > 1e-6 * recording.fs_hz:
         raise ModelFileError(
             f"The model was trained at {detector.fs_hz_:g} Hz; the recording is at "
             f"{recording.fs_hz:g} Hz. Resample it or pass --fs if the file's rate is wrong."

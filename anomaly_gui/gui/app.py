@@ -29,6 +29,7 @@ def run_gui(
     path: str | None = None,
     fs_hz: float | None = None,
     channels: str | None = None,
+    read_options: dict | None = None,
     detect: bool = False,
     screenshot: str | None = None,
     epochs: int | None = None,
@@ -45,6 +46,8 @@ def run_gui(
         Its sampling rate when the file does not state one (or to override it).
     channels
         A channel selection for ``parse_channel_spec``, applied after reading.
+    read_options
+        Keywords for ``read_recording`` (``dataset``, ``resample_to_hz``, ``resample_irregular``).
     detect
         Start training and detection with the default settings once the file is shown.
     screenshot
@@ -71,13 +74,15 @@ def run_gui(
     if reference:
         _load_reference_after_opening(window, reference, reference_fs_hz)
     if screenshot:
-        return _ScreenshotRun(window, path, fs_hz, channels, detect, screenshot, bool(reference)).run()
+        return _ScreenshotRun(
+            window, path, fs_hz, channels, read_options, detect, screenshot, bool(reference)
+        ).run()
     restore_hooks = notifications.install_excepthooks(window)
     try:
         settings.restore_window(window)
         window.show()
         if path:
-            window.open_file(path, fs_hz, channels)
+            window.open_file(path, fs_hz, channels, read_options)
             if detect:
                 _detect_once_ready(window, bool(reference))
         return int(app.exec())
@@ -114,9 +119,12 @@ def _load_reference_after_opening(window, path: str, fs_hz: float | None) -> Non
 class _ScreenshotRun(QObject):
     """Drives the window to a screenshot without ever showing a modal dialog."""
 
-    def __init__(self, window, path, fs_hz, channels, detect: bool, screenshot: str, with_reference: bool) -> None:
+    def __init__(
+        self, window, path, fs_hz, channels, read_options, detect: bool, screenshot: str, with_reference: bool
+    ) -> None:
         super().__init__(window)
         self._with_reference = with_reference
+        self._read_options = read_options
         self._window = window
         self._path, self._fs_hz, self._channels = path, fs_hz, channels
         self._detect = detect
@@ -127,8 +135,9 @@ class _ScreenshotRun(QObject):
     def run(self) -> int:
         window = self._window
         notifications.set_headless_sink(self._fail)
-        window.opener.ask_rate = None  # a missing rate is an error here, not a question
-        window.reference_opener.ask_rate = None
+        for opener in (window.opener, window.reference_opener):
+            opener.ask_rate = None  # missing information is an error here, not a question
+            opener.ask_choice = None
         window.remember_layout = False  # a scripted 1400×900 window is not the user's layout
         try:
             window.resize(1400, 900)
@@ -136,7 +145,7 @@ class _ScreenshotRun(QObject):
             if self._path:
                 _ready_signal(window, self._with_reference).connect(self._on_recording_shown)
                 window.detection.run_ended.connect(self._on_detection_ended)
-                window.open_file(self._path, self._fs_hz, self._channels)
+                window.open_file(self._path, self._fs_hz, self._channels, self._read_options)
             else:
                 QTimer.singleShot(DRAW_DELAY_MS, self._grab)
             if self._code is None:

@@ -12,6 +12,7 @@ from .. import __version__
 from ..recording import Recording
 from . import file_dialogs, settings
 from .detection_controller import DetectionController
+from .dialogs.dataset_choice import ask_dataset
 from .dialogs.sampling_rate import ask_sampling_rate
 from .document import Document
 from .navigation import Navigator
@@ -54,8 +55,10 @@ class MainWindow(QMainWindow):
         self.table = SegmentTable()
         self.channels_panel = ChannelsPanel()
         self.navigator = Navigator(self.view, self)
-        self.opener = RecordingOpener("open", self, ask_rate=self._ask_rate)
-        self.reference_opener = RecordingOpener("reference", self, ask_rate=self._ask_rate)
+        self.opener = RecordingOpener("open", self, ask_rate=self._ask_rate, ask_choice=self._ask_dataset)
+        self.reference_opener = RecordingOpener(
+            "reference", self, ask_rate=self._ask_rate, ask_choice=self._ask_dataset
+        )
         self.detection = DetectionController(self.document, self)
         self._build_docks()
         self._build_actions()
@@ -154,9 +157,16 @@ class MainWindow(QMainWindow):
         view.channels_changed.connect(self._on_channels_changed)
 
     # -- files ------------------------------------------------------------------------------
-    def open_file(self, path: str | Path, fs_hz: float | None = None, channel_spec: str | None = None) -> None:
-        """Open ``path`` in the background; it replaces the current file once it has been read."""
-        self.opener.open(path, fs_hz, channel_spec)
+    def open_file(
+        self,
+        path: str | Path,
+        fs_hz: float | None = None,
+        channel_spec: str | None = None,
+        read_options: dict | None = None,
+    ) -> None:
+        """Open ``path`` in the background; it replaces the current file once it has been read.
+        ``read_options`` are ``read_recording`` keywords (``dataset``, ``resample_to_hz`` …)."""
+        self.opener.open(path, fs_hz, channel_spec, read_options)
 
     def open_dialog(self) -> None:
         path = file_dialogs.choose_recording(self)
@@ -174,6 +184,9 @@ class MainWindow(QMainWindow):
 
     def save_screenshot(self) -> None:
         file_dialogs.save_screenshot(self)
+
+    def _ask_dataset(self, file_name: str, choices: list) -> str | None:
+        return ask_dataset(self, file_name, choices)
 
     def _ask_rate(self, file_name: str) -> float | None:
         fs_hz = ask_sampling_rate(self, file_name, settings.last_sampling_rate_hz())
