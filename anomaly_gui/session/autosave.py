@@ -36,7 +36,7 @@ import numpy as np
 
 from ..errors import AnomalyGuiError
 from .commands import Command, CommandStack, PatchCommand
-from .project import _fsync_dir, open_project, read_project_document, write_project
+from .project import SegmentLines, _fsync_dir, open_project, read_project_document, write_project
 from .session import Patch, Session
 
 SNAPSHOT = "snapshot.agproj"
@@ -77,6 +77,7 @@ class Autosave:
         self._scores_name: str | None = None
         self._scores_count = 0
         self._model_cache: tuple[object, bytes | None] | None = None
+        self._segment_lines = SegmentLines()
         stack.on_applied.append(self._on_applied)
         session.on_change.append(self._on_session_change)
 
@@ -209,7 +210,7 @@ class Autosave:
             }
         }
         write_project(self.folder / SNAPSHOT, self.session, external_scores=scores_name, extra=extra,
-                      model_bytes=self._model_bytes())
+                      model_bytes=self._model_bytes(), segment_lines=self._segment_lines)
         # The snapshot now holds every journalled change: start an empty journal.
         self._close_journal()
         with open(self.folder / JOURNAL, "wb") as f:
