@@ -312,7 +312,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
         return 0
     print(
         f"{rec.display_name}: {len(result.segments)} segment(s) above threshold {result.threshold:.4g} "
-        f"(trained on {result.source_description}; load {load_s:.1f} s, train "
+        f"(training: {result.source_description}; load {load_s:.1f} s, train "
         f"{result.timings['train_s']:.1f} s, score {result.timings['score_s']:.1f} s)"
     )
     for i, s in enumerate(result.segments.to_records()):

@@ -107,3 +107,17 @@ def test_user_errors_exit_2_with_one_line(args, message, shared_data, tmp_path):
     assert len(lines) == 1 and lines[0].startswith("anomaly-gui: error:"), out.stderr
     assert message.lower() in lines[0].lower()
     assert "Traceback" not in out.stderr
+
+
+def test_bundled_ecg_reference_model_scores_the_demo_without_training(tmp_path):
+    from anomaly_gui.resources import DEMO_RECORDING
+
+    out = run_cli("detect", DEMO_RECORDING, "--ecg-reference", "--json", "--scores-out", tmp_path / "s.npy")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["channels"] == ["MLII"] and doc["timings"]["train_s"] < 30
+    assert "scores one lead: MLII" in out.stderr and "adapted" in out.stderr
+    assert np.load(tmp_path / "s.npy").shape == (doc["n_samples"],)
+    assert len(doc["segments"]) > 20  # the excerpt holds 53 ventricular beats
+    clash = run_cli("detect", DEMO_RECORDING, "--ecg-reference", "--train-range", "0:60")
+    assert clash.returncode == 2 and "--ecg-reference" in clash.stderr
