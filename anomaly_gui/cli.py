@@ -3,6 +3,8 @@
     anomaly-gui [FILE] [--fs HZ] [--channels LIST] [--detect] [--screenshot OUT.png]
     anomaly-gui info FILE [--fs HZ] [--json]
     anomaly-gui detect FILE [options]
+    anomaly-gui export PROJECT --format FMT --out PATH
+    anomaly-gui evaluate [--detectors …] [--collections …]
 
 Expected failures print one line to stderr and exit with status 2; a cancelled run (Ctrl+C)
 exits with 130.
@@ -20,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from .errors import AnomalyGuiError, Cancelled
 
-SUBCOMMANDS = ("info", "detect")
+SUBCOMMANDS = ("info", "detect", "export", "evaluate")
 
 
 class _TextProgress:
@@ -87,8 +89,8 @@ def _gui_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="anomaly-gui",
         description="Find, review and export anomalies in sensor and ECG recordings. "
-        "Without a subcommand, opens the window. Subcommands: info, detect "
-        "(see 'anomaly-gui info -h', 'anomaly-gui detect -h').",
+        "Without a subcommand, opens the window. Subcommands: info, detect, export, evaluate "
+        "(see 'anomaly-gui info -h' and so on).",
     )
     p.add_argument("file", nargs="?", help="recording to open")
     p.add_argument("--fs", type=_positive_float, metavar="HZ", help="sampling rate, if the file lacks it")
@@ -151,6 +153,8 @@ def _detect_parser() -> argparse.ArgumentParser:
     p.add_argument("--scores-out", metavar="PATH.npy", help="write one float32 score per sample")
     p.add_argument("--model-out", metavar="PATH", help="save the trained model")
     p.add_argument("--model-in", metavar="PATH", help="score with a saved model instead of training")
+    p.add_argument("--session-out", metavar="PROJECT", help="save the result as a review project (.agproj)")
+    p.add_argument("--report", metavar="OUT.pdf|OUT.html", help="write a report of the result")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
@@ -232,6 +236,8 @@ def cmd_detect(args: argparse.Namespace) -> int:
         raise AnomalyGuiError("--scores-out must be a .npy path.")
     if args.segments_out and Path(args.segments_out).suffix.lower() not in (".csv", ".json"):
         raise AnomalyGuiError("--segments-out must end in .csv or .json.")
+    if args.report and Path(args.report).suffix.lower() not in (".pdf", ".html", ".htm"):
+        raise AnomalyGuiError("--report must end in .pdf or .html.")
 
     started = time.perf_counter()
     if args.ecg_reference and (args.model_in or args.reference or args.train_range):
@@ -291,6 +297,13 @@ def cmd_detect(args: argparse.Namespace) -> int:
         write_segments(args.segments_out, result.segments, rec, settings, result.threshold)
     if args.scores_out:
         np.save(args.scores_out, result.scores.astype(np.float32))
+    if args.session_out or args.report:
+        from .session.cli_commands import write_report, write_session
+
+        if args.session_out:
+            write_session(args.session_out, rec, result, args.file, args.fs, args.channels)
+        if args.report:
+            write_report(args.report, rec, result)
 
     if args.json:
         doc = {
@@ -353,6 +366,14 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "export":
+        from .session.cli_commands import export_main
+
+        return export_main(argv[1:])
+    if argv and argv[0] == "evaluate":
+        from .evaluate.harness import main as evaluate_main
+
+        return evaluate_main(argv[1:])
     if argv and argv[0] in SUBCOMMANDS:
         parser = {"info": _info_parser, "detect": _detect_parser}[argv[0]]()
         command = {"info": cmd_info, "detect": cmd_detect}[argv[0]]

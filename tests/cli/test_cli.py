@@ -121,3 +121,19 @@ def test_bundled_ecg_reference_model_scores_the_demo_without_training(tmp_path):
     assert len(doc["segments"]) > 20  # the excerpt holds 53 ventricular beats
     clash = run_cli("detect", DEMO_RECORDING, "--ecg-reference", "--train-range", "0:60")
     assert clash.returncode == 2 and "--ecg-reference" in clash.stderr
+
+
+def test_detect_writes_a_session_and_a_report_that_export_reads(tmp_path):
+    from anomaly_gui.resources import DEMO_RECORDING
+
+    project, report = tmp_path / "demo.agproj", tmp_path / "demo.html"
+    out = run_cli("detect", DEMO_RECORDING, "--epochs", "3", "--session-out", project, "--report", report, "--json")
+    assert out.returncode == 0, out.stderr
+    n_segments = len(json.loads(out.stdout)["segments"])
+    assert project.stat().st_size > 0 and "<html" in report.read_text(encoding="utf-8").lower()
+    table = tmp_path / "segments.json"
+    exported = run_cli("export", project, "--format", "json", "--out", table)
+    assert exported.returncode == 0, exported.stderr
+    assert len(json.loads(table.read_text())["segments"]) == n_segments
+    bad = run_cli("export", project, "--format", "json")
+    assert bad.returncode == 2
