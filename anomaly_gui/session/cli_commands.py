@@ -135,9 +135,13 @@ def write_session(path: str | Path, recording, result, source_path: str | Path |
     return save_project(session, path)
 
 
-def write_report(path: str | Path, recording, result) -> Path:
-    """Write an HTML or PDF report of a fresh detection (``detect ... --report OUT``)."""
+def write_report(path: str | Path, recording, result, *, context_s: float = 1.0,
+                 max_thumbnails: int | None = None) -> Path:
+    """Write an HTML or PDF report of a fresh detection (``detect ... --report OUT``); its
+    thumbnails show the highest-scoring segments (none is reviewed yet)."""
     from ..report import write_report as write_report_file
-    from ..report.data import report_from_result
+    from ..report.data import DEFAULT_MAX_THUMBNAILS, report_from_result
 
-    return write_report_file(path, report_from_result(recording, result))
+    data = report_from_result(recording, result, context_s=context_s,
+                              max_thumbnails=DEFAULT_MAX_THUMBNAILS if max_thumbnails is None else max_thumbnails)
+    return write_report_file(path, data)

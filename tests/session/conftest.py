@@ -3,17 +3,9 @@
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from anomaly_gui.detect.config import DetectionConfig
-from anomaly_gui.recording import Channel, Recording
-
-FAST_BEATS = DetectionConfig(epochs=2, windows_per_epoch=512, latent_dim=8, width=8, batch_size=64)
-FAST_SLIDING = DetectionConfig(
-    windowing="sliding", window=64, epochs=2, windows_per_epoch=512, train_stride=8, score_stride=16,
-    smoothing=16, latent_dim=8, width=8, batch_size=64,
-)
+from session_helpers import FAST_BEATS
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from anomaly_gui.detect.config import DetectionConfig
 from anomaly_gui.recording import Channel, Recording
 from anomaly_gui.segments import Segment
 from anomaly_gui.session.session import Session
 
 FS = 100.0
+FAST_BEATS = DetectionConfig(epochs=2, windows_per_epoch=512, latent_dim=8, width=8, batch_size=64)
+FAST_SLIDING = DetectionConfig(
+    windowing="sliding", window=64, epochs=2, windows_per_epoch=512, train_stride=8, score_stride=16,
+    smoothing=16, latent_dim=8, width=8, batch_size=64,
+)
 
 
 def synthetic_recording(n: int = 6000, fs: float = FS, channels: int = 2, seed: int = 0) -> Recording:

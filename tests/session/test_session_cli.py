@@ -38,12 +38,14 @@ def test_write_session_saves_what_detection_found(ecg_detection, ecg_source, tmp
     np.testing.assert_array_equal(opened.scores, result.scores)
 
 
-def test_write_report_html_and_pdf(ecg_detection, tmp_path):
+def test_write_report_of_a_fresh_detection(ecg_detection, tmp_path):
     rec, result = ecg_detection
-    html = write_report(tmp_path / "r.html", rec, result).read_text()
-    assert "Training curve" in html or "training and validation loss" in html
-    assert "not yet reviewed" in html
-    assert write_report(tmp_path / "r.pdf", rec, result).read_bytes()[:5] == b"%PDF-"
+    html = write_report(tmp_path / "r.html", rec, result, max_thumbnails=3).read_text()
+    assert "training and validation loss" in html and "BeatAutoencoderDetector" in html
+    assert "Highest-scoring flagged segments (not yet reviewed) — 3 of" in html
+    assert html.count("data:image/png;base64,") == 1 + 3
+    with pytest.raises(Exception, match="use .html or .pdf"):
+        write_report(tmp_path / "r.txt", rec, result)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "wfdb", "edf", "crops", "png", "svg", "html", "pdf"])

@@ -16,7 +16,7 @@ from anomaly_gui.session.review_training import (
     usable_stretches,
 )
 from anomaly_gui.session.session import Session
-from conftest import FAST_SLIDING
+from session_helpers import FAST_SLIDING
 
 
 def test_mask_excludes_accepted_and_pending_keeps_rejected():
