@@ -35,7 +35,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import AnomalyGuiError
-from .commands import Command, CommandStack, PatchCommand
+from .stack import Command, CommandStack, PatchCommand
 from .project import SegmentLines, _fsync_dir, open_project, read_project_document, write_project
 from .session import Patch, Session
 

@@ -2,7 +2,8 @@
 
     anomaly-gui export PROJECT --format csv|json|edf|wfdb|crops|png|svg|pdf|html --out PATH
                        [--status all|accepted|rejected|pending] [--context-s S] [--source FILE]
-                       [--crop-format csv|npy|wav|edf] [--wav-pcm16] [--paired] [--extension EXT]
+                       [--crop-format csv|npy|wav|edf] [--wav-pcm16] [--file-annotations]
+                       [--paired] [--extension EXT]
                        [--t0 S] [--t1 S]
 
 ``write_session`` and ``write_report`` are what ``detect ... --session-out`` and
@@ -15,6 +16,8 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from ..errors import AnomalyGuiError, Cancelled
 
@@ -46,6 +49,8 @@ def _export_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", metavar="FILE", help="the recording, if it moved since the project was saved")
     p.add_argument("--crop-format", default="csv", choices=("csv", "npy", "wav", "edf"))
     p.add_argument("--wav-pcm16", action="store_true", help="16-bit PCM crops (scaled per channel)")
+    p.add_argument("--file-annotations", action="store_true",
+                   help="edf: also write the recording's own annotations (beats, events)")
     p.add_argument("--paired", action="store_true", help="wfdb: also '(' and ')' at each segment's ends")
     p.add_argument("--extension", default=None, metavar="EXT", help="wfdb annotation extension (default anom)")
     p.add_argument("--t0", type=float, default=None, metavar="S", help="png/svg: start of the range (s)")
@@ -79,7 +84,13 @@ def run_export(args: argparse.Namespace) -> str:
     elif args.fmt == "edf":
         from ..io.export_edf import write_edf
 
-        write_edf(out, rec, segs)
+        extra = []
+        if args.file_annotations:
+            ann = rec.annotations
+            durations = ann.duration_samples if ann.duration_samples is not None else np.zeros(len(ann))
+            extra = [(int(on) / rec.fs_hz, max(0, int(d)) / rec.fs_hz, str(label))
+                     for on, d, label in zip(ann.onset_samples, durations, ann.labels)]
+        write_edf(out, rec, segs, extra_annotations=extra)
     elif args.fmt == "wfdb":
         from ..io.export_wfdb import write_wfdb_annotations
 

@@ -298,9 +298,11 @@ class Session:
                 raise SegmentEditError("A segment to add has no id.")
             if s.status not in STATUSES:
                 raise SegmentEditError(f"Unknown segment status '{s.status}'.")
-        for name in patch.fields:
+        for name, (_, new) in patch.fields.items():
             if name not in PATCH_FIELDS:
                 raise SegmentEditError(f"A patch cannot change '{name}'.")
+            if name in ("scores", "channel_scores") and new is not None and len(new) != self.n_samples:
+                raise SegmentEditError(f"{len(new)} scores for a recording of {self.n_samples} samples.")
         if patch.removed or patch.added:
             if len(patch.removed) + len(patch.added) <= _INCREMENTAL_LIMIT:
                 self._apply_small(patch)

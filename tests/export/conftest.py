@@ -1,7 +1,6 @@
 """Fixtures for the export tests: the first 60 s of MIT-BIH 119 and review-like segments
 around its annotated PVCs (accepted, rejected and pending, with labels and notes)."""
 
-import numpy as np
 import pytest
 
 from anomaly_gui.segments import Segment, SegmentSet

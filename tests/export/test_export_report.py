@@ -12,7 +12,6 @@ from anomaly_gui.io.export import ExportError
 from anomaly_gui.report import write_report
 from anomaly_gui.report.data import ReportData, report_from_session
 from anomaly_gui.report.overview import render_overview_png
-from anomaly_gui.segments import Segment
 from anomaly_gui.session.session import Session
 
 HISTORY = [{"epoch": e, "n_epochs": 3, "train_loss": 1.0 / e, "val_loss": 1.2 / e, "elapsed_s": e * 0.5}

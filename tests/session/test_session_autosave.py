@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from anomaly_gui.session.autosave import (
     JOURNAL,

@@ -73,6 +73,22 @@ def test_export_every_format(reviewed_project, tmp_path, fmt, capsys):
         assert out.stat().st_size > 1000
 
 
+def test_edf_export_with_the_file_annotations(reviewed_project, tmp_path):
+    import pyedflib
+
+    path, session = reviewed_project
+    out = tmp_path / "all.edf"
+    assert export_main([str(path), "--format", "edf", "--out", str(out), "--file-annotations"]) == 0
+    reader = pyedflib.EdfReader(str(out))
+    try:
+        onsets, _, texts = reader.readAnnotations()
+    finally:
+        reader.close()
+    beats = session.recording.annotations
+    assert len(texts) == len(session) + len(beats)
+    assert sorted(t for t in texts if "(" not in t) == sorted(beats.labels)
+
+
 def test_export_errors_are_one_line(reviewed_project, tmp_path, capsys):
     path, session = reviewed_project
     moved = tmp_path / "moved.agproj"
