@@ -17,6 +17,12 @@ two steps replays nothing twice. A torn last journal line (a kill during the wri
 Changes that carry arrays or a model (re-detection) trigger a snapshot at once.
 
 Time is injected (``clock``, ``now``) so the debounce is testable without sleeping.
+
+Autosave never breaks an edit: a failure to write (disk full, folder removed) is kept in
+``last_error`` and passed to the ``on_error`` callables; the next change or flush tries again.
+
+After ``recover``, give the recovered session its own ``Autosave`` and call
+``discard_recovery(entry)`` once the user has saved it (or declined it).
 """
 
 from __future__ import annotations
@@ -78,6 +84,8 @@ class Autosave:
         self._scores_count = 0
         self._model_cache: tuple[object, bytes | None] | None = None
         self._segment_lines = SegmentLines()
+        self.last_error: Exception | None = None
+        self.on_error: list[Callable[[Exception], None]] = []
         stack.on_applied.append(self._on_applied)
         session.on_change.append(self._on_session_change)
 
@@ -103,8 +111,7 @@ class Autosave:
             return False
         now = self.clock() if now is None else now
         if now - self._last_change >= self.delay_s or now - self._dirty_since >= self.max_delay_s:
-            self.flush()
-            return True
+            return self._guarded(self.flush)
         return False
 
     def flush(self) -> None:
@@ -141,11 +148,26 @@ class Autosave:
         if kind == "view":
             self.note_change()
 
+    def _guarded(self, write: Callable[[], None]) -> bool:
+        try:
+            write()
+        except (OSError, AnomalyGuiError) as exc:
+            self.last_error = exc
+            for callback in list(self.on_error):
+                callback(exc)
+            return False
+        self.last_error = None
+        return True
+
     def _on_applied(self, op: str, command: Command, patch: Patch, merged: bool) -> None:
         self._seq += 1
         self.changes_since_save += 1
         self.note_change()
-        if self._snapshot_seq is None or not patch.is_json:
+        self._guarded(lambda: self._record(op, command, patch, merged))
+
+    def _record(self, op: str, command: Command, patch: Patch, merged: bool) -> None:
+        if self._snapshot_seq is None or not patch.is_json or self.last_error is not None:
+            # no base yet, arrays in the change, or an earlier write failed: a whole snapshot
             self.flush()
             return
         line = {

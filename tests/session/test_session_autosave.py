@@ -194,3 +194,30 @@ def test_work_survives_sigkill(tmp_path):
         states.append(state(replay))
     got = state(recovered)
     assert got in states[last:], "the recovered state is not the state after any edit at or after the last reported"
+
+
+def test_a_failing_disk_never_breaks_an_edit_and_recovery_catches_up(tmp_path, monkeypatch):
+    import anomaly_gui.session.autosave as autosave_module
+
+    session, stack, clock, autosave = _setup(tmp_path)
+    autosave.start()
+    errors = []
+    autosave.on_error.append(errors.append)
+    real_append = autosave._append
+
+    def full_disk(text):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(autosave, "_append", full_disk)
+    monkeypatch.setattr(autosave_module, "write_project", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "full")))
+    assert stack.push(SetStatus(0, "accepted"))  # the edit happens even though nothing is written
+    stack.push(SetStatus(1, "accepted"))
+    assert session.segment(0).status == "accepted" and len(errors) == 2
+    assert autosave.last_error is not None and not autosave.flush_if_due(clock.t + 100)
+    monkeypatch.undo()
+    monkeypatch.setattr(autosave, "_append", real_append)
+    stack.push(SetStatus(2, "rejected"))  # space again: a whole snapshot catches up
+    assert autosave.last_error is None
+    stack.push(SetStatus(3, "rejected"))  # and journalling resumes
+    assert len(_journal_lines(autosave)) == 1
+    assert state(recover(autosave.folder, load_recording=False)) == state(session)
