@@ -47,6 +47,7 @@ from .session import Patch, Session
 
 SNAPSHOT = "snapshot.agproj"
 JOURNAL = "journal.jsonl"
+_BIG_PATCH = 2000  # segments in one change above which a snapshot beats a journal line
 
 
 class RecoveryError(AnomalyGuiError):
@@ -166,8 +167,10 @@ class Autosave:
         self._guarded(lambda: self._record(op, command, patch, merged))
 
     def _record(self, op: str, command: Command, patch: Patch, merged: bool) -> None:
-        if self._snapshot_seq is None or not patch.is_json or self.last_error is not None:
-            # no base yet, arrays in the change, or an earlier write failed: a whole snapshot
+        big = len(patch.removed) + len(patch.added) > _BIG_PATCH
+        if self._snapshot_seq is None or not patch.is_json or big or self.last_error is not None:
+            # no base yet, arrays or thousands of segments in the change, or an earlier write
+            # failed: a whole snapshot (cheaper than a huge journal line, and always consistent)
             self.flush()
             return
         line = {
