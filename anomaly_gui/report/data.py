@@ -85,12 +85,10 @@ def model_summary(detector: Any, settings: dict, kind: str = "") -> dict:
     for key in ("model", "windowing", "window", "latent_dim", "width", "epochs", "learning_rate", "seed"):
         if key in settings:
             out[key] = settings[key]
-    net = getattr(detector, "net_", None)
-    if net is not None:
-        try:
-            out["parameters"] = int(sum(p.numel() for p in net.parameters()))
-        except Exception:  # a stand-in without torch parameters
-            pass
+    try:
+        out["parameters"] = int(sum(p.numel() for p in detector.net_.parameters()))
+    except Exception:  # no detector, a baseline without a network, or a stand-in
+        pass
     if detector is not None and getattr(detector, "channel_names_", None):
         out["channels"] = ", ".join(detector.channel_names_)
     return out

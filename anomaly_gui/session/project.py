@@ -194,13 +194,20 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _model_bytes(detector) -> bytes | None:
-    if detector is None or not hasattr(detector, "net_") or not hasattr(detector, "score_reference_"):
+    """The detector as a model file, or None when there is none or it cannot be saved (the
+    baselines have no network: re-running them is cheap)."""
+    from ..errors import ModelFileError
+
+    if detector is None or not hasattr(detector, "score_reference_"):
         return None
     from ..model.persistence import save_detector
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.pt"
-        save_detector(path, detector)
+        try:
+            save_detector(path, detector)
+        except (ModelFileError, AttributeError):
+            return None
         return path.read_bytes()
 
 

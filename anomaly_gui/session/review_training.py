@@ -12,7 +12,8 @@ What is normal after a review (``training_mask``):
 
 Training never sees a masked sample: sliding windows are taken inside each usable stretch
 (stretches shorter than one window are dropped, no window spans a gap), beat windows only
-around R peaks whose whole beat window is usable. The normalisation is fitted on the usable
+around R peaks whose whole beat window is usable; other detectors (the baselines) are fitted
+on the usable stretches of at least one window joined end to end. The normalisation is fitted on the usable
 samples, the threshold on the scores of the usable samples. The detector classes and the
 training loop are reused as they are; only the choice of training windows differs from
 ``detect.pipeline.run_detection``, which this module does not change.
@@ -156,6 +157,18 @@ def _per_channel_errors(net, beats: np.ndarray) -> np.ndarray:
     return out
 
 
+def _fit_concatenated(det, data: np.ndarray, fs_hz: float, names: list[str], mask: np.ndarray,
+                      ctx: TaskContext, on_epoch: Callable | None):
+    """Any other detector (the baselines): fitted on the usable stretches of at least one
+    window, joined end to end (their features are local, so the joins matter little)."""
+    window = int(det.config.window)
+    stretches = usable_stretches(mask, window)
+    if len(stretches) == 0:
+        raise DataError(f"After leaving out the reviewed anomalies no stretch of {window} samples remains.")
+    joined = np.concatenate([data[a:b] for a, b in stretches])
+    return det.fit(joined, fs_hz, names, ctx, on_epoch)
+
+
 def run_detection_masked(recording: Recording, config, mask: np.ndarray, ctx: TaskContext = NULL_TASK,
                          on_epoch: Callable | None = None, description: str = "recording minus reviewed anomalies"):
     """``run_detection`` trained only on samples where ``mask`` is True; scores every sample.
@@ -163,6 +176,7 @@ def run_detection_masked(recording: Recording, config, mask: np.ndarray, ctx: Ta
     Progress: training 0–80 %, scoring 80–100 %. Returns a ``DetectionResult``.
     """
     from ..detect.autoencoder import AutoencoderDetector
+    from ..detect.beats import BeatAutoencoderDetector
     from ..detect.pipeline import DetectionResult, make_detector, segment
     from ..detect.threshold import ScoreReference, resolve_threshold
 
@@ -173,7 +187,7 @@ def run_detection_masked(recording: Recording, config, mask: np.ndarray, ctx: Ta
     det = make_detector(config, recording)
     started = time.perf_counter()
     data = np.asarray(recording.data, np.float32)
-    fit = _fit_sliding if type(det) is AutoencoderDetector else _fit_beats
+    fit = {AutoencoderDetector: _fit_sliding, BeatAutoencoderDetector: _fit_beats}.get(type(det), _fit_concatenated)
     fit(det, data, recording.fs_hz, recording.channel_names, mask, sub(ctx, 0.0, 0.8), on_epoch)
     train_s = time.perf_counter() - started
     started = time.perf_counter()

@@ -106,3 +106,21 @@ def test_retrain_with_review_keeps_the_review_and_undoes(ecg_detection, ecg_sour
     assert session.scores is new.scores and session.detector is new.detector
     stack.undo()
     assert session.scores is old_scores and session.detector is result.detector
+
+
+def test_baselines_retrain_on_joined_stretches_and_save_without_a_model(tmp_path):
+    from dataclasses import replace
+
+    from anomaly_gui.session.project import open_project, save_project
+    from session_helpers import synthetic_recording
+
+    rec = synthetic_recording(6000)
+    config = replace(FAST_SLIDING, model="zscore")
+    mask = np.ones(rec.n_samples, bool)
+    mask[2000:2500] = False
+    result = run_detection_masked(rec, config, mask)
+    assert result.scores.shape == (6000,) and type(result.detector).__name__ != "AutoencoderDetector"
+    session = Session.from_detection(rec, result)
+    path = save_project(session, tmp_path / "baseline.agproj")  # a baseline has no model file
+    opened = open_project(path, load_recording=False)
+    assert opened.detector is None and opened.detector_kind == type(result.detector).__name__
