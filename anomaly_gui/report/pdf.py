@@ -3,7 +3,6 @@ table over as many pages as it needs, then the thumbnails six to a page."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..dsp.timefmt import format_time
@@ -52,14 +51,24 @@ def _summary_page(data: ReportData):
         "",
         "Settings:",
     ]
-    settings = json.dumps(data.settings, sort_keys=True, default=str)[1:-1].split(", ")
-    lines += [f"  {_cut(s, 90)}" for s in settings]
+    settings = [f"{k} = {display_value(v)}" for k, v in sorted(data.settings.items())]
+    # Two columns: the settings list is long and the training curve needs the page's foot.
+    half = (len(settings) + 1) // 2
+    for left, right in zip(settings[:half], settings[half:] + [""]):
+        lines.append(f"  {_cut(left, 44):<46}{_cut(right, 44)}")
     y = _text_lines(fig, lines, top=0.93, size=8)
+    figures = [fig]
     if data.history:
-        height = min(0.28, max(0.12, y - 0.08))
-        ax = fig.add_axes([0.12, 0.06, 0.8, height])
+        room = y - 0.10
+        if room < 0.15:  # no room left under the text: the curve gets a page of its own
+            fig = new_figure(*A4)
+            fig.text(0.06, 0.965, "Training curve", fontsize=11, weight="bold", va="top")
+            figures.append(fig)
+            room = 0.35
+            y = 0.9
+        ax = fig.add_axes([0.12, y - 0.03 - min(0.28, room), 0.8, min(0.28, room)])
         draw_training_curve(ax, data.history)
-    return fig
+    return figures
 
 
 def _table_pages(data: ReportData):
@@ -105,7 +114,8 @@ def write_pdf_report(path: str | Path, data: ReportData) -> Path:
     path = Path(path)
     with atomic_output(path) as tmp:
         with PdfPages(tmp, metadata={"Title": data.title, "Creator": f"anomaly-gui {data.app_version}"}) as pdf:
-            pdf.savefig(_summary_page(data))
+            for fig in _summary_page(data):
+                pdf.savefig(fig)
             for fig in _table_pages(data):
                 pdf.savefig(fig)
             for fig in _thumbnail_pages(data):
