@@ -7,7 +7,7 @@ from typing import Callable
 import numpy as np
 
 from ..dsp.normalise import ChannelScaler
-from ..dsp.windows import OverlapAverager, gather_windows, window_starts
+from ..dsp.windows import OverlapAverager, gather_windows, masked_window_starts, window_starts
 from ..errors import DataError
 from ..tasks import NULL_TASK, TaskContext
 from .config import DetectionConfig
@@ -39,7 +39,10 @@ class AutoencoderDetector:
         channel_names: list[str] | None = None,
         ctx: TaskContext = NULL_TASK,
         on_epoch: Callable | None = None,
+        training_mask: np.ndarray | None = None,
     ) -> "AutoencoderDetector":
+        """Learn to reconstruct windows of ``data``; with ``training_mask`` only windows lying
+        wholly where it is True (e.g. outside segments the user marked as anomalies)."""
         import torch
 
         from ..model.networks import build_network
@@ -55,24 +58,24 @@ class AutoencoderDetector:
                 f"{2 * cfg.window} samples (two windows) are needed to train."
             )
         ctx.progress(0.0, "Preparing training windows")
-        self.scaler_ = ChannelScaler.fit(data)
+        if training_mask is None:
+            self.scaler_ = ChannelScaler.fit(data)
+            starts = window_starts(len(data), cfg.window, cfg.train_stride)
+        else:
+            self.scaler_ = ChannelScaler.fit(data[training_mask])
+            starts = masked_window_starts(training_mask, cfg.window, cfg.train_stride)
+            if len(starts) < 4:
+                raise DataError(
+                    f"Only {len(starts)} training window(s) of {cfg.window} samples lie outside the "
+                    "excluded segments; exclude fewer segments or train on a reference."
+                )
         x = self.scaler_.transform(data)
-        starts = window_starts(len(x), cfg.window, cfg.train_stride)
         if len(starts) > MAX_TRAIN_WINDOWS:
             starts = starts[np.linspace(0, len(starts) - 1, MAX_TRAIN_WINDOWS).astype(np.int64)]
         windows = gather_windows(x, starts, cfg.window)
         torch.manual_seed(cfg.seed)
         self.net_ = build_network(cfg.model, data.shape[1], cfg.window, cfg.latent_dim, cfg.width)
-        settings = TrainingSettings(
-            epochs=cfg.epochs,
-            batch_size=cfg.batch_size,
-            learning_rate=cfg.learning_rate,
-            windows_per_epoch=cfg.windows_per_epoch,
-            patience=cfg.patience,
-            kl_weight=cfg.kl_weight,
-            seed=cfg.seed,
-            keep_fraction=1.0 if cfg.keep_fraction is None else cfg.keep_fraction,
-        )
+        settings = TrainingSettings.from_config(cfg, default_keep_fraction=1.0)
         self.history_ = train_network(self.net_, windows, settings, ctx, on_epoch)
         self.n_channels_ = int(data.shape[1])
         self.fs_hz_ = float(fs_hz)

@@ -42,6 +42,16 @@ def beat_windows(data: np.ndarray, peaks: np.ndarray, fs_hz: float) -> np.ndarra
     return (w - np.median(w, axis=2, keepdims=True)).astype(np.float32)
 
 
+def beats_inside(mask: np.ndarray, peaks: np.ndarray, fs_hz: float) -> np.ndarray:
+    """Which beats' windows (``BEFORE_S`` … ``AFTER_S`` around each peak) lie wholly where
+    ``mask`` is True."""
+    m = np.asarray(mask, bool)
+    excluded_before = np.concatenate([[0], np.cumsum(~m)])
+    lo = np.clip(peaks - int(np.ceil(BEFORE_S * fs_hz)), 0, len(m))
+    hi = np.clip(peaks + int(np.ceil(AFTER_S * fs_hz)) + 1, 0, len(m))
+    return (excluded_before[hi] - excluded_before[lo]) == 0
+
+
 def rhythm_scores(peaks: np.ndarray, fs_hz: float, span: int = 16) -> np.ndarray:
     """Prematurity of each beat: ``max(0, 1 - RR_before / median RR of its neighbours)`` plus
     the same for a pause after it (compensatory pause), so 0 for a regular beat."""
@@ -83,9 +93,11 @@ class BeatAutoencoderDetector:
         ctx: TaskContext = NULL_TASK,
         on_epoch: Callable | None = None,
         peaks: np.ndarray | None = None,
+        training_mask: np.ndarray | None = None,
     ) -> "BeatAutoencoderDetector":
         """Learn the beats of ``data``: those at ``peaks`` (e.g. annotated normal beats of
-        reference recordings) or, by default, every beat the R-peak detector finds."""
+        reference recordings) or, by default, every beat the R-peak detector finds; with
+        ``training_mask`` only beats lying wholly where it is True."""
         import torch
 
         from ..model.networks import build_network
@@ -97,36 +109,34 @@ class BeatAutoencoderDetector:
         if peaks is None:
             peaks = detect_r_peaks(data[:, 0], fs_hz)
         peaks = np.asarray(peaks, np.int64)
+        if training_mask is not None:
+            peaks = peaks[beats_inside(training_mask, peaks, fs_hz)]
         if len(peaks) < 20:
             raise DataError(
-                f"Only {len(peaks)} heartbeats were found in the training data; beat-synchronous "
-                "detection needs at least 20. Use sliding windows for non-ECG signals."
+                f"Only {len(peaks)} usable heartbeats were found in the training data; "
+                "beat-synchronous detection needs at least 20. Use sliding windows for non-ECG signals."
             )
-        self.scaler_ = ChannelScaler.fit(data)
+        self.scaler_ = ChannelScaler.fit(data if training_mask is None else data[training_mask])
         beats = beat_windows(self.scaler_.transform(data), peaks, fs_hz)
         torch.manual_seed(cfg.seed)
         self.net_ = build_network(cfg.model, data.shape[1], BEAT_POINTS, cfg.latent_dim, cfg.width)
-        settings = TrainingSettings(
-            epochs=cfg.epochs,
-            batch_size=cfg.batch_size,
-            learning_rate=cfg.learning_rate,
-            windows_per_epoch=cfg.windows_per_epoch,
-            patience=cfg.patience,
-            kl_weight=cfg.kl_weight,
-            seed=cfg.seed,
-            keep_fraction=0.5 if cfg.keep_fraction is None else cfg.keep_fraction,
-        )
+        settings = TrainingSettings.from_config(cfg, default_keep_fraction=0.5)
         self.history_ = train_network(self.net_, beats, settings, sub(ctx, 0.05, 0.95), on_epoch)
         self.n_channels_ = int(data.shape[1])
         self.fs_hz_ = float(fs_hz)
         self.channel_names_ = list(channel_names or [f"ch{i}" for i in range(data.shape[1])])
-        self._fit_score_statistics(data, sub(ctx, 0.95, 1.0))
+        self._fit_score_statistics(data, sub(ctx, 0.95, 1.0), training_mask)
         return self
 
-    def _fit_score_statistics(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> None:
-        # Robust statistics of the beats of ``data``: scores become robust z-scores, so a beat's
-        # score reads as "how many spreads from this recording's typical beat".
-        _, errors, rhythm = self.beat_scores(data, ctx)
+    def _fit_score_statistics(
+        self, data: np.ndarray, ctx: TaskContext = NULL_TASK, training_mask: np.ndarray | None = None
+    ) -> None:
+        # Robust statistics of the beats of ``data`` (within ``training_mask``): scores become
+        # robust z-scores, "how many spreads from this recording's typical beat".
+        peaks, errors, rhythm = self.beat_scores(data, ctx)
+        if training_mask is not None:
+            inside = beats_inside(training_mask, peaks, self.fs_hz_)
+            errors, rhythm = errors[inside], rhythm[inside]
         if len(errors) < 3:
             raise DataError("Too few heartbeats were found to score this recording.")
         log_errors = np.log(np.maximum(errors, 1e-12))

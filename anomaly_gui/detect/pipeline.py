@@ -11,29 +11,37 @@ import numpy as np
 from ..dsp.resample import resample_to
 from ..errors import DataError, ModelFileError
 from ..recording import Recording, check_finite
-from ..segments import SegmentSet, segments_from_scores
+from ..segments import SegmentSet, mask_to_intervals, segments_from_scores
 from ..tasks import NULL_TASK, TaskContext, sub
 from .autoencoder import AutoencoderDetector
 from .beats import BeatAutoencoderDetector
 from .config import DetectionConfig
 from .threshold import ScoreReference, resolve_threshold
 
-TRAIN_SOURCES = ("whole", "range", "reference")
+TRAIN_SOURCES = ("whole", "range", "reference", "masked")
 
 
 @dataclass(frozen=True)
 class TrainingSource:
-    """What the model learns from: the whole recording, a time range of it, or a reference."""
+    """What the model learns from: the whole recording, a time range of it, a reference, or
+    the recording where ``mask`` is True (e.g. without the segments a user accepted as
+    anomalies)."""
 
     kind: str = "whole"
     range_s: tuple[float, float] | None = None
     reference: Recording | None = None
+    mask: np.ndarray | None = field(default=None, compare=False)
+    description: str = ""
 
     def describe(self) -> str:
+        if self.description:
+            return self.description
         if self.kind == "range" and self.range_s:
             return f"range {self.range_s[0]:.3f}–{self.range_s[1]:.3f} s"
         if self.kind == "reference" and self.reference is not None:
             return f"reference {self.reference.display_name}"
+        if self.kind == "masked":
+            return "recording minus excluded segments"
         return "whole recording"
 
 
@@ -156,8 +164,10 @@ def run_detection(
     check_finite(recording)
     notices: list[str] = []
     timings: dict = {}
-    train_scores_from: tuple[int, int] | None = None
+    # Which scores describe the training data (for thresholds): a slice or a boolean mask.
+    train_scores_from: slice | np.ndarray | None = None
     train_data: np.ndarray | None = None
+    training_mask: np.ndarray | None = None
     if detector is None:
         if source.kind == "reference":
             if source.reference is None:
@@ -176,13 +186,22 @@ def run_detection(
                     f"at least {2 * config.window} are needed."
                 )
             train_data = recording.chunk(i0, i1)
-            train_scores_from = (i0, i1)
+            train_scores_from = slice(i0, i1)
+        elif source.kind == "masked":
+            training_mask = np.asarray(source.mask, bool) if source.mask is not None else None
+            if training_mask is None or training_mask.shape != (recording.n_samples,):
+                raise DataError("The training mask must give one value per sample of the recording.")
+            train_data = np.asarray(recording.data, np.float32)
+            train_scores_from = training_mask
+            notices.append(
+                f"Trained on {100 * training_mask.mean():.1f} % of the recording (excluded segments left out)."
+            )
         else:
             train_data = np.asarray(recording.data, np.float32)
-            train_scores_from = (0, recording.n_samples)
+            train_scores_from = slice(0, recording.n_samples)
         started = time.perf_counter()
-        detector = make_detector(config, recording).fit(
-            train_data, recording.fs_hz, recording.channel_names, sub(ctx, 0.0, 0.8), on_epoch
+        detector = _fit(
+            make_detector(config, recording), train_data, recording, training_mask, sub(ctx, 0.0, 0.8), on_epoch
         )
         timings["train_s"] = time.perf_counter() - started
     else:
@@ -193,7 +212,7 @@ def run_detection(
             started = time.perf_counter()
             detector = detector.adapted_to(np.asarray(recording.data), recording.fs_hz, sub(ctx, 0.0, 0.8))
             timings["train_s"] = time.perf_counter() - started
-            train_scores_from = (0, recording.n_samples)
+            train_scores_from = slice(0, recording.n_samples)
             notices.append(
                 "The saved beat model was adapted to this recording: amplitude normalisation and "
                 "score statistics come from its own beats."
@@ -210,7 +229,7 @@ def run_detection(
         if scores_reference_too:
             train_scores = detector.score_samples(train_data, sub(ctx, 0.95, 1.0))
         else:
-            train_scores = scores[train_scores_from[0] : train_scores_from[1]]
+            train_scores = scores[train_scores_from]
         detector.score_reference_ = ScoreReference.from_scores(train_scores)
     timings["score_s"] = time.perf_counter() - started
     reference = detector.score_reference_
@@ -227,11 +246,28 @@ def run_detection(
         source_description=(
             source.describe()
             if train_data is not None
-            else "saved model, adapted to this recording" if train_scores_from else "saved model"
+            else "saved model, adapted to this recording" if train_scores_from is not None else "saved model"
         ),
         timings=timings,
         notices=notices,
     )
+
+
+def _fit(detector, data: np.ndarray, recording: Recording, mask: np.ndarray | None, ctx: TaskContext, on_epoch):
+    names = recording.channel_names
+    if mask is None:
+        return detector.fit(data, recording.fs_hz, names, ctx, on_epoch)
+    if isinstance(detector, (AutoencoderDetector, BeatAutoencoderDetector)):
+        return detector.fit(data, recording.fs_hz, names, ctx, on_epoch, training_mask=mask)
+    # Other detectors (the baselines) learn local window features: fit them on the usable
+    # stretches of at least one window, joined end to end (the joins barely matter to them).
+    window = int(detector.config.window)
+    runs = mask_to_intervals(mask)
+    runs = runs[(runs[:, 1] - runs[:, 0]) >= window]
+    if len(runs) == 0:
+        raise DataError(f"No stretch of {window} samples remains outside the excluded segments.")
+    joined = np.concatenate([data[a:b] for a, b in runs])
+    return detector.fit(joined, recording.fs_hz, names, ctx, on_epoch)
 
 
 def check_model_fits(detector, recording: Recording, check_rate: bool = True) -> None:

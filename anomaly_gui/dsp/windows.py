@@ -16,6 +16,16 @@ def window_starts(n_samples: int, window: int, stride: int) -> np.ndarray:
     return starts
 
 
+def masked_window_starts(mask: np.ndarray, window: int, stride: int) -> np.ndarray:
+    """Window starts (as ``window_starts``) inside each run of True in ``mask``: no window
+    touches a False sample."""
+    m = np.asarray(mask, bool)
+    edges = np.diff(m.astype(np.int8), prepend=0, append=0)
+    runs = zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1))
+    parts = [a + window_starts(int(b - a), window, stride) for a, b in runs if b - a >= window]
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
 def gather_windows(data: np.ndarray, starts: np.ndarray, window: int) -> np.ndarray:
     """``(len(starts), ch, window)`` float32 copy of the windows of ``data`` ``(n, ch)``."""
     view = np.lib.stride_tricks.sliding_window_view(data, window, axis=0)  # (n-w+1, ch, w)

@@ -37,6 +37,20 @@ class TrainingSettings:
     keep_fraction: float = 1.0
     warmup_epochs: int = 2
 
+    @classmethod
+    def from_config(cls, config, default_keep_fraction: float) -> "TrainingSettings":
+        """The loop's settings from a ``DetectionConfig`` (``keep_fraction`` None → the default)."""
+        return cls(
+            epochs=config.epochs,
+            batch_size=config.batch_size,
+            learning_rate=config.learning_rate,
+            windows_per_epoch=config.windows_per_epoch,
+            patience=config.patience,
+            kl_weight=config.kl_weight,
+            seed=config.seed,
+            keep_fraction=default_keep_fraction if config.keep_fraction is None else config.keep_fraction,
+        )
+
 
 def _loss(net: ConvAutoencoder, batch: torch.Tensor, kl_weight: float) -> torch.Tensor:
     if isinstance(net, ConvVAE):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from anomaly_gui.dsp.windows import masked_window_starts
 from anomaly_gui.errors import DataError
 from anomaly_gui.recording import Channel, Recording
 from anomaly_gui.segments import Segment
@@ -13,7 +14,6 @@ from anomaly_gui.session.review_training import (
     retrain_with_review,
     run_detection_masked,
     training_mask,
-    usable_stretches,
 )
 from anomaly_gui.session.session import Session
 from session_helpers import FAST_SLIDING
@@ -30,7 +30,9 @@ def test_mask_excludes_accepted_and_pending_keeps_rejected():
     assert not m[5:25].any() and m[4] and m[25]
     with pytest.raises(DataError):
         training_mask(segs, 100, pending="maybe")
-    assert usable_stretches(m, 15).tolist() == [[25, 45], [65, 100]]
+    starts = masked_window_starts(m, 15, 5)
+    assert starts.tolist() == [25, 30, 65, 70, 75, 80, 85]
+    assert all(m[s : s + 15].all() for s in starts)
 
 
 def test_sliding_training_windows_never_touch_excluded_samples(monkeypatch):
