@@ -110,3 +110,16 @@ def test_export_writes_the_shown_segments(drive, window, short_wfdb, monkeypatch
     rows = [r for r in csv.reader(line for line in csv_path.read_text().splitlines()
                                   if not line.startswith("#"))]
     assert len(rows) == len(result.segments) + 1
+
+
+def test_a_baseline_detector_chosen_in_the_panel_runs_like_in_the_core(drive, window, short_wfdb, messages):
+    recording = drive.open_through_menu(short_wfdb)
+    combo = window.panel.model_combo
+    combo.setCurrentIndex(combo.findData("iforest"))
+    _use_percentile(window, 99.0)
+    result = drive.detect(epochs=1)
+    assert result.config.model == "iforest"
+    assert window.table.row_count() == len(result.segments) > 0
+    direct = run_detection(recording, result.config, TrainingSource())
+    np.testing.assert_array_equal(direct.segments.bounds(), result.segments.bounds())
+    assert messages.warnings == [] and messages.tracebacks == []

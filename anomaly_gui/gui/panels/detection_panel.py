@@ -21,7 +21,16 @@ from ...detect.config import DetectionConfig
 from ...recording import Recording
 from .loss_plot import LossPlot
 
-MODELS = (("Autoencoder", "ae"), ("Variational autoencoder (VAE)", "vae"))
+MODELS = (
+    ("Autoencoder", "ae"),
+    ("Variational autoencoder (VAE)", "vae"),
+    ("Baseline: rolling z-score", "zscore"),
+    ("Baseline: rolling IQR rule", "iqr"),
+    ("Baseline: Isolation Forest", "iforest"),
+    ("Baseline: one-class SVM", "ocsvm"),
+    ("Baseline: autoregressive predictor", "glm"),
+    ("Baseline: matrix-profile discord", "discord"),
+)
 WINDOWINGS = (("Automatic", "auto"), ("Heartbeats (ECG)", "beats"), ("Sliding", "sliding"))
 TRAINING_KINDS = (
     ("Whole recording", "whole"),
