@@ -20,6 +20,7 @@ from .opener import RecordingOpener
 from .panels.channels_panel import ChannelsPanel
 from .panels.detection_panel import DetectionPanel
 from .panels.segment_table import SegmentTable
+from .panels.threshold_panel import ThresholdPanel
 from .plot.signal_view import SignalView
 
 APP_TITLE = "Anomaly GUI"
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self.panel = DetectionPanel()
         self.table = SegmentTable()
         self.channels_panel = ChannelsPanel()
+        self.threshold_panel = ThresholdPanel()
         self.navigator = Navigator(self.view, self)
         self.opener = RecordingOpener("open", self, ask_rate=self._ask_rate, ask_choice=self._ask_dataset)
         self.reference_opener = RecordingOpener(
@@ -81,12 +83,16 @@ class MainWindow(QMainWindow):
         self.channels_dock = QDockWidget("Channels", self)
         self.channels_dock.setObjectName("channels_dock")
         self.channels_dock.setWidget(self.channels_panel)
-        for dock in (self.detection_dock, self.segments_dock, self.channels_dock):
+        self.threshold_dock = QDockWidget("Threshold", self)
+        self.threshold_dock.setObjectName("threshold_dock")
+        self.threshold_dock.setWidget(self.threshold_panel)
+        for dock in (self.detection_dock, self.segments_dock, self.channels_dock, self.threshold_dock):
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetClosable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.tabifyDockWidget(self.segments_dock, self.channels_dock)
+        self.tabifyDockWidget(self.segments_dock, self.threshold_dock)
         self.segments_dock.raise_()
         self.resizeDocks([self.detection_dock], [400], Qt.Orientation.Horizontal)
         self.resizeDocks([self.detection_dock, self.segments_dock], [520, 380], Qt.Orientation.Vertical)
@@ -136,6 +142,8 @@ class MainWindow(QMainWindow):
         doc.result_changed.connect(self._on_result_changed)
         doc.segments_changed.connect(self._on_segments_changed)
         view.threshold_changed.connect(doc.set_threshold)
+        self.threshold_panel.threshold_requested.connect(doc.set_threshold)
+        doc.segments_changed.connect(lambda _segments: self.threshold_panel.set_threshold(doc.threshold))
         view.training_range_changed.connect(panel.set_training_range)
         panel.training_kind_changed.connect(lambda kind: view.set_training_range_visible(kind == "range"))
         panel.detect_requested.connect(self.start_detection)
@@ -234,6 +242,13 @@ class MainWindow(QMainWindow):
             self.panel.show_messages([])
         else:
             self.view.set_scores(result.scores, result.threshold)
+            names = self.document.recording.channel_names
+            self.threshold_panel.set_result(
+                result.scores,
+                result.detector.auto_threshold(result.detector.score_reference_, result.config),
+                result.threshold,
+                lambda t: len(result.resegment(t, names)),
+            )
 
     def _on_segments_changed(self, segments) -> None:
         self.export_action.setEnabled(segments is not None)
