@@ -9,15 +9,18 @@ otherwise default settings, thresholded by its own automatic rule; nothing is tu
 Metrics (see ``metrics``, ``ranges`` and ``runs``):
 
 - mitdb: beat AUROC (AAMI normal vs non-normal), sensitivity and false alarms per hour at the
-  automatic threshold, event F1 over merged non-normal beat windows; per record and mean.
+  automatic threshold, event and range F1 over merged non-normal beat windows; per record and
+  mean.
 - cwru: window-level AUROC of each fault file against held-out healthy data; detection rate and
   false-positive rate at the automatic threshold.
 - ucr: top-1 hits (KDD Cup 2021 rule, ±100 samples), per-sample AUROC and AUC-PR, range-based
   (Tatbul, flat bias) and event F1 at the automatic threshold.
 - nab (trained on its first 15 %, scored after it) and skab (trained on the anomaly-free file):
   event and range F1, AUROC, AUC-PR.
-- every collection: threshold efficiency, the F1 at the automatic threshold over the best F1 of
-  a 100-level quantile sweep (balanced accuracy for cwru). Never point-adjusted.
+- every collection: threshold efficiency, the range-based F1 at the automatic threshold over the
+  best range-based F1 of a 100-level quantile sweep (balanced accuracy for cwru). Never
+  point-adjusted. Event F1 counts flagged segments for its precision, so one segment covering
+  everything scores 1: read it together with range F1 and the flagged fraction.
 
 ``--quick`` evaluates a small subset (one item per collection, short crops, 2-epoch networks)
 as a smoke test: its numbers mean nothing.
@@ -43,7 +46,7 @@ QUICK_NETWORK = {"epochs": 2, "windows_per_epoch": 1024}
 
 COLUMNS = {
     "mitdb": [("beat AUROC", "beat_auroc"), ("sens", "sensitivity"), ("FA/h", "false_alarms_per_h"),
-              ("event F1", "event_f1"), ("thr eff", "efficiency")],
+              ("event F1", "event_f1"), ("range F1", "range_f1"), ("thr eff", "efficiency")],
     "cwru": [("AUROC", "pooled_auroc"), ("min AUROC", "min_auroc"), ("det rate", "detection_rate"),
              ("FP rate", "false_positive_rate"), ("thr eff (BA)", "efficiency")],
     "ucr": [("top-1", "top1"), ("AUROC", "auroc"), ("AUC-PR", "auc_pr"), ("range F1", "range_f1"),

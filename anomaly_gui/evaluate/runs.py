@@ -3,6 +3,10 @@
 
 Every run trains exactly as the app would (the whole recording, a range of it, or a
 reference) and thresholds with the detector's automatic rule; labels are read only here.
+
+Threshold efficiency is the range-based F1 at the automatic threshold over the best range-based
+F1 of the sweep. The event F1 is not used for it: its precision counts segments, so the lowest
+sweep level, which flags everything as one segment, would score a perfect event F1.
 """
 
 from __future__ import annotations
@@ -74,11 +78,10 @@ def score_series(series: LabelledSeries, config: DetectionConfig, detector=None,
     labels = intervals_to_mask(real, n)
     flagged = clip_intervals(res.segments.bounds(), e0, rec.n_samples)
     by_range, by_event = range_prf(real, flagged), event_prf(real, flagged)
-    sweep_range, sweep_event = [], []
-    for level in sweep_thresholds(scores):
-        iv = clip_intervals(flagged_intervals(res.scores, level, res.config, rec.fs_hz), e0, rec.n_samples)
-        sweep_range.append(range_prf(real, iv).f1)
-        sweep_event.append(event_prf(real, iv).f1)
+    sweep = [
+        range_prf(real, clip_intervals(flagged_intervals(res.scores, level, res.config, rec.fs_hz), e0, rec.n_samples)).f1
+        for level in sweep_thresholds(scores)
+    ]
     out = {
         "n_samples": int(n),
         "n_anomalies": int(len(real)),
@@ -89,10 +92,8 @@ def score_series(series: LabelledSeries, config: DetectionConfig, detector=None,
         "flagged_fraction": float(intervals_to_mask(flagged, n).mean()),
         "range": by_range.to_dict(),
         "event": by_event.to_dict(),
-        "best_range_f1": max([f for f in sweep_range if f is not None], default=None),
-        "best_event_f1": max([f for f in sweep_event if f is not None], default=None),
-        "efficiency_range": threshold_efficiency(by_range.f1, sweep_range),
-        "efficiency_event": threshold_efficiency(by_event.f1, sweep_event),
+        "best_range_f1": max([f for f in sweep if f is not None], default=None),
+        "efficiency": threshold_efficiency(by_range.f1, sweep),
         "train_s": float(res.timings.get("train_s", 0.0)),
         "wall_s": float(wall),
     }
@@ -119,8 +120,7 @@ def _series_summary(items: dict, extra: dict | None = None) -> dict:
         "auc_pr": mean_of(v["auc_pr"] for v in ok),
         "range_f1": mean_of(v["range"]["f1"] for v in ok),
         "event_f1": mean_of(v["event"]["f1"] for v in ok),
-        "efficiency": mean_of(v["efficiency_event"] for v in ok),
-        "efficiency_range": mean_of(v["efficiency_range"] for v in ok),
+        "efficiency": mean_of(v["efficiency"] for v in ok),
     }
     summary.update(extra or {})
     return summary
@@ -157,8 +157,8 @@ def evaluate_skab(series: list[LabelledSeries], config: DetectionConfig, log: Lo
 def evaluate_mitdb(records: list, config: DetectionConfig, log: Log, quick: bool = False, cache: dict | None = None) -> dict:
     """Per record, trained on the record itself without labels: beat AUROC (normal vs
     non-normal AAMI beats, each beat scored by its max within −0.25…+0.45 s), sensitivity and
-    false alarms per hour at the automatic threshold, event F1 on merged non-normal beat
-    windows, and the event-F1 threshold efficiency."""
+    false alarms per hour at the automatic threshold, event and range F1 on merged non-normal
+    beat windows, and the range-F1 threshold efficiency."""
     items = {}
     cache = {} if cache is None else cache
     for path in records:
@@ -173,7 +173,8 @@ def evaluate_mitdb(records: list, config: DetectionConfig, log: Log, quick: bool
         "sensitivity": mean_of(v["sensitivity"] for v in ok),
         "false_alarms_per_h": mean_of(v["false_alarms_per_h"] for v in ok),
         "event_f1": mean_of(v["event"]["f1"] for v in ok),
-        "efficiency": mean_of(v["efficiency_event"] for v in ok),
+        "range_f1": mean_of(v["range"]["f1"] for v in ok),
+        "efficiency": mean_of(v["efficiency"] for v in ok),
     }
     return {"items": items, "summary": summary}
 
@@ -198,9 +199,9 @@ def _mitdb_record(rec, config: DetectionConfig) -> dict:
     hit_beats = _overlapping(beat_windows, flagged)
     hours = n / fs / 3600.0
     false_alarms = int(len(flagged) - _overlapping(flagged, events).sum())
-    by_event = event_prf(events, flagged)
+    by_event, by_range = event_prf(events, flagged), range_prf(events, flagged)
     sweep = [
-        event_prf(events, flagged_intervals(res.scores, level, res.config, fs)).f1
+        range_prf(events, flagged_intervals(res.scores, level, res.config, fs)).f1
         for level in sweep_thresholds(res.scores)
     ]
     return {
@@ -212,9 +213,11 @@ def _mitdb_record(rec, config: DetectionConfig) -> dict:
         "false_alarms_per_h": false_alarms / hours,
         "n_segments": int(len(flagged)),
         "threshold": float(res.threshold),
+        "flagged_fraction": float(intervals_to_mask(flagged, n).mean()),
         "event": by_event.to_dict(),
-        "best_event_f1": max([f for f in sweep if f is not None], default=None),
-        "efficiency_event": threshold_efficiency(by_event.f1, sweep),
+        "range": by_range.to_dict(),
+        "best_range_f1": max([f for f in sweep if f is not None], default=None),
+        "efficiency": threshold_efficiency(by_range.f1, sweep),
         "train_s": float(res.timings.get("train_s", 0.0)),
         "wall_s": float(wall),
     }

@@ -67,6 +67,14 @@ def test_event_prf_counts_events_and_segments():
     assert event_prf([], []).f1 is None
 
 
+def test_flagging_everything_fools_event_f1_but_not_range_f1():
+    # Why threshold efficiency uses the range-based F1: one segment over the whole series
+    # touches every event, so its segment-counting event precision is perfect.
+    assert event_prf([[100, 110], [500, 520]], [[0, 1000]]).f1 == 1.0
+    everything = range_prf([[100, 110], [500, 520]], [[0, 1000]])
+    assert everything.recall == 1.0 and everything.precision == pytest.approx(0.5 * 30 / 1000)
+
+
 def test_overlap_pairs_and_interval_helpers():
     i, j, ov = overlap_pairs([[0, 10], [20, 30]], [[5, 25], [28, 40]])
     assert list(zip(i.tolist(), j.tolist(), ov.tolist())) == [(0, 0, 5), (1, 0, 5), (1, 1, 2)]
