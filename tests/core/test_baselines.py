@@ -9,7 +9,7 @@ import pytest
 from anomaly_gui.detect.baselines import BASELINES
 from anomaly_gui.detect.baselines import _base
 from anomaly_gui.detect.baselines._base import windows_to_samples
-from anomaly_gui.detect.baselines.discord import locate, plan
+from anomaly_gui.detect.baselines.discord import locate_pieces, plan
 from anomaly_gui.detect.baselines.matrix_profile import matrix_profile
 from anomaly_gui.detect.config import MODEL_KINDS, DetectionConfig
 from anomaly_gui.detect.pipeline import TrainingSource, make_detector, run_detection
@@ -176,9 +176,11 @@ def test_discord_plan_and_locate():
     d, ref_stride = plan(650_000, 650_000, 256, 64)
     assert 2 <= d <= 16 and ref_stride == 1
     x = _signal(3000)
-    assert locate(x, x) == 0
-    assert locate(x, x[1200:2000]) == 1200
-    assert locate(x, _signal(800, seed=9)) is None
+    np.testing.assert_array_equal(locate_pieces(x, x), np.arange(3000))
+    np.testing.assert_array_equal(locate_pieces(x, x[1200:2000]), np.arange(1200, 2000))
+    joined = np.concatenate([x[100:600], x[900:1500]])  # masked training: usable stretches joined
+    np.testing.assert_array_equal(locate_pieces(x, joined), np.r_[100:600, 900:1500])
+    assert np.isnan(locate_pieces(x, _signal(800, seed=9))).all()
 
 
 def test_discord_trained_on_a_range_excludes_trivial_matches():
@@ -186,6 +188,16 @@ def test_discord_trained_on_a_range_excludes_trivial_matches():
     res = run_detection(_rec(x), small_config("discord"), TrainingSource(kind="range", range_s=(0.0, 20.0)))
     assert res.detector.plan_["self_join"]
     assert res.scores[:4000].min() > 0.1  # trivial self-matches would give zero distances
+    assert 8000 - 16 <= int(np.argmax(res.scores)) < 8100 + 16
+
+
+def test_discord_with_masked_training_excludes_trivial_matches():
+    x = _with_burst(_signal(12000))
+    mask = np.ones(len(x), bool)
+    mask[7900:8200] = False  # the user excluded the burst from training
+    res = run_detection(_rec(x), small_config("discord"), TrainingSource(kind="masked", mask=mask))
+    assert res.detector.plan_["self_join"]
+    assert res.scores[:4000].min() > 0.1
     assert 8000 - 16 <= int(np.argmax(res.scores)) < 8100 + 16
 
 

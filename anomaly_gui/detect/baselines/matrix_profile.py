@@ -59,13 +59,16 @@ def matrix_profile(
     ref_stride: int = 1,
     exclusion_offset: float | None = None,
     ctx: TaskContext = NULL_TASK,
+    ref_positions: np.ndarray | None = None,
 ) -> np.ndarray:
     """Distances from the query subsequences starting at ``query_starts`` to their nearest
     neighbours among the subsequences of ``reference`` (every ``ref_stride``-th start).
 
     ``exclusion_offset`` ``o``: the reference is a stretch of the query series beginning at
     query index ``o`` (``0`` for a self-join), so matches within ``ceil(m / 4)`` of the query's
-    own position are trivial and skipped (stumpy's exclusion zone); ``None``: an AB-join, nothing skipped.
+    own position are trivial and skipped (stumpy's exclusion zone); ``None``: an AB-join, nothing
+    skipped. ``ref_positions`` generalises it: the query index of each reference subsequence
+    (NaN where it has none), e.g. for a reference joined from several stretches of the query.
     A query whose every candidate is excluded gets the largest possible distance ``2·√m``.
     """
     query_starts = np.asarray(query_starts, np.int64)
@@ -75,6 +78,9 @@ def matrix_profile(
     ref_starts = np.arange(0, len(reference) - m + 1, max(1, int(ref_stride)), dtype=np.int64)
     best = np.full(len(query_starts), -np.inf)
     excl = int(np.ceil(m / 4))
+    if exclusion_offset is not None:
+        ref_positions = np.arange(len(reference) - m + 1) + float(exclusion_offset)
+    query_pos = query_starts.astype(np.float64)
     n_blocks = -(-len(ref_starts) // REF_BLOCK)
     for rb in range(n_blocks):
         ctx.check_cancelled()
@@ -91,10 +97,12 @@ def matrix_profile(
                 corr[qc, :] = 0.5
                 corr[:, r_const] = 0.5
                 corr[np.ix_(qc, r_const)] = 1.0
-            if exclusion_offset is not None:
-                r_pos = r_idx + exclusion_offset
-                if q_idx[0] - excl <= r_pos[-1] and r_pos[0] <= q_idx[-1] + excl:
-                    near = np.abs(q_idx[:, None] - r_pos[None, :]) <= excl
+            if ref_positions is not None:
+                r_pos = ref_positions[r_idx]
+                known = np.isfinite(r_pos)
+                if known.any() and q_idx[0] - excl <= r_pos[known].max() and r_pos[known].min() <= q_idx[-1] + excl:
+                    with np.errstate(invalid="ignore"):
+                        near = np.abs(query_pos[qb : qb + QUERY_BLOCK, None] - r_pos[None, :]) <= excl
                     corr[near] = -np.inf
             np.maximum(best[qb : qb + QUERY_BLOCK], corr.max(axis=1), out=best[qb : qb + QUERY_BLOCK])
         ctx.progress((rb + 1) / n_blocks, "Matrix profile")
