@@ -189,7 +189,7 @@ class Session:
         channel_spec: str | None = None,
     ) -> "Session":
         """A session for a fresh ``DetectionResult`` on ``recording``."""
-        return cls(
+        session = cls(
             recording.fs_hz,
             recording.n_samples,
             recording=recording,
@@ -203,6 +203,9 @@ class Session:
             detector=result.detector,
             training_description=result.source_description,
         )
+        # Kept in memory so re-thresholding attributes channels as the detection did.
+        session.channel_scores = getattr(result, "channel_scores", None)
+        return session
 
     def _set_all(self, segments: list[Segment]) -> None:
         segs = sorted(segments, key=_start)
