@@ -81,7 +81,10 @@ def run_gui(
     try:
         settings.restore_window(window)
         window.show()
-        if path:
+        # Work a crash left behind is offered first (never in screenshot mode); a recovered
+        # session is what the user gets, not the file named on the command line.
+        recovered = window.offer_recovery()
+        if path and not recovered:
             window.open_file(path, fs_hz, channels, read_options)
             if detect:
                 _detect_once_ready(window, bool(reference))
@@ -139,6 +142,7 @@ class _ScreenshotRun(QObject):
             opener.ask_rate = None  # missing information is an error here, not a question
             opener.ask_choice = None
         window.remember_layout = False  # a scripted 1400×900 window is not the user's layout
+        window.confirm_close = False  # nobody is there to answer "save changes?"
         try:
             window.resize(1400, 900)
             window.show()

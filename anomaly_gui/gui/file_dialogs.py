@@ -12,17 +12,27 @@ from .document import Document
 
 EXPORT_FILTERS = "CSV table (*.csv);;JSON document (*.json)"
 SCREENSHOT_FILTER = "PNG image (*.png)"
+PROJECT_FILTER = "Anomaly GUI project (*.agproj)"
 
 
-def choose_recording(parent: QWidget, title: str = "Open recording") -> str | None:
-    """A path from the open dialog, or None."""
+def choose_recording(parent: QWidget, title: str = "Open recording", with_projects: bool = False) -> str | None:
+    """A path from the open dialog, or None (``with_projects``: review projects are offered too)."""
     from ..io import FILE_DIALOG_FILTER
 
-    path, _filter = QFileDialog.getOpenFileName(parent, title, settings.last_directory(), FILE_DIALOG_FILTER)
+    filters = FILE_DIALOG_FILTER
+    if with_projects:  # the first group lists every openable file: projects belong there too
+        first, _, rest = FILE_DIALOG_FILTER.partition(";;")
+        filters = f"{first.replace('(', '(*.agproj ', 1)};;{PROJECT_FILTER};;{rest}"
+    path, _filter = QFileDialog.getOpenFileName(parent, title, settings.last_directory(), filters)
     if not path:
         return None
     settings.remember_directory(path)
     return path
+
+
+def save_path(parent: QWidget, title: str, default_name: str, filters: str) -> str | None:
+    """A path from the save dialog (in the last directory, with the filter's suffix), or None."""
+    return _save_path(parent, title, default_name, filters)
 
 
 def _save_path(parent: QWidget, title: str, default_name: str, filters: str) -> str | None:
@@ -38,23 +48,25 @@ def _save_path(parent: QWidget, title: str, default_name: str, filters: str) -> 
 
 
 def export_segments(parent: QWidget, document: Document) -> bool:
-    """Ask for a .csv/.json path and write the current segments there."""
+    """Ask for a .csv/.json path and write the session's segments (with their review) there."""
     from ..io.export import write_segments
 
-    if document.recording is None or document.segments is None:
+    session = document.session
+    if document.recording is None or session is None:
         notifications.show_status(parent, "Nothing to export yet: run a detection first.")
         return False
     default = f"{Path(document.recording.display_name).stem}_segments.csv"
     path = _save_path(parent, "Export segments", default, EXPORT_FILTERS)
     if path is None:
         return False
+    segments = session.segments
     try:
-        write_segments(path, document.segments, document.recording, document.export_settings(),
-                       float(document.threshold))
+        write_segments(path, segments, document.recording, document.export_settings(),
+                       session.threshold)
     except Exception as exc:  # noqa: BLE001 - one route for every error
         notifications.report_error(exc, parent, "Export failed")
         return False
-    notifications.show_status(parent, f"Exported {len(document.segments)} segment(s) to {path}")
+    notifications.show_status(parent, f"Exported {len(segments)} segment(s) to {path}")
     return True
 
 

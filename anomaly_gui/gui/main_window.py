@@ -15,13 +15,21 @@ from .detection_controller import DetectionController
 from .dialogs.dataset_choice import ask_dataset
 from .dialogs.sampling_rate import ask_sampling_rate
 from .document import Document
+from .export_actions import Exporter
 from .navigation import Navigator
 from .opener import RecordingOpener
 from .panels.channels_panel import ChannelsPanel
 from .panels.detection_panel import DetectionPanel
+from .panels.review_bar import ReviewBar
 from .panels.segment_table import SegmentTable
 from .panels.threshold_panel import ThresholdPanel
+from .plot.segment_editor import SegmentEditor
 from .plot.signal_view import SignalView
+from .project_actions import ProjectManager, is_project
+from .retrain_controller import RetrainController, connect_bar
+from .review_actions import ReviewActions
+from .review_controller import ReviewController
+from .review_navigation import ReviewNavigator
 
 APP_TITLE = "Anomaly GUI"
 SHUTDOWN_TIMEOUT_MS = 5000
@@ -49,6 +57,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
         self.remember_layout = True  # False for scripted windows (screenshots)
+        self.confirm_close = True  # False for scripted windows: never ask about unsaved work
         self.document = Document(self)
         self.view = SignalView(self)
         self.setCentralWidget(self.view)
@@ -62,6 +71,13 @@ class MainWindow(QMainWindow):
             "reference", self, ask_rate=self._ask_rate, ask_choice=self._ask_dataset
         )
         self.detection = DetectionController(self.document, self)
+        self.editor = SegmentEditor(self.view)
+        self.review_bar = ReviewBar()
+        self.table.buttons.addWidget(self.review_bar)
+        self.review = ReviewController(self.document, self.table, self.view, self.editor, self)
+        self.jumps = ReviewNavigator(self.review)
+        self.projects = ProjectManager(self.document, self.view, self)
+        self.retrain = RetrainController(self.document, self)
         self._build_docks()
         self._build_actions()
         self._build_status_bar()
@@ -90,12 +106,14 @@ class MainWindow(QMainWindow):
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetClosable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.tabifyDockWidget(self.segments_dock, self.channels_dock)
-        self.tabifyDockWidget(self.segments_dock, self.threshold_dock)
-        self.segments_dock.raise_()
-        self.resizeDocks([self.detection_dock], [400], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.detection_dock, self.segments_dock], [520, 380], Qt.Orientation.Vertical)
+            bottom = dock is self.segments_dock  # the review table wants the window's width
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea if bottom
+                               else Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.threshold_dock, self.channels_dock)
+        self.threshold_dock.raise_()
+        self.resizeDocks([self.detection_dock], [380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.detection_dock, self.threshold_dock], [560, 260], Qt.Orientation.Vertical)
+        self.resizeDocks([self.segments_dock], [290], Qt.Orientation.Vertical)
 
     def _action(self, menu, text: str, slot, shortcut=None, enabled: bool = True) -> QAction:
         action = QAction(text, self)
@@ -109,13 +127,24 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.open_action = self._action(file_menu, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.open_project_action = self._action(file_menu, "Open &project…", self.projects.open_dialog,
+                                                "Ctrl+Shift+O")
         self.open_reference_action = self._action(file_menu, "Open &reference…", self.open_reference_dialog)
         file_menu.addSeparator()
-        self.export_action = self._action(file_menu, "&Export segments…", self.export_segments,
+        self.save_action = self._action(file_menu, "&Save project", self.projects.save, "Ctrl+S", enabled=False)
+        self.save_as_action = self._action(file_menu, "Save project &as…", self.projects.save_as, "Ctrl+Shift+S",
+                                           enabled=False)
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu("&Export")
+        self.export_action = self._action(export_menu, "&Segments (CSV or JSON)…", self.export_segments,
                                           "Ctrl+E", enabled=False)
+        self.exporter = Exporter(self.document, self.view, self, self.export_action)
+        self.exporter.fill_menu(export_menu)
         self.screenshot_action = self._action(file_menu, "Save &screenshot…", self.save_screenshot)
         file_menu.addSeparator()
         self.quit_action = self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.review_actions = ReviewActions(self, self.review, self.jumps, self.editor, self.document)
+        self.review_actions.fill_edit_menu(self.menuBar().addMenu("&Edit"))
         view_menu = self.menuBar().addMenu("&View")
         self.navigator.fill_menu(view_menu)
         view_menu.addSeparator()
@@ -123,7 +152,18 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.segments_dock.toggleViewAction())
         view_menu.addAction(self.channels_dock.toggleViewAction())
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.navigator.toolbar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.review_actions.toolbar)
+        self.review_actions.fill_review_menu(self.menuBar().addMenu("&Review"))
+        detection_menu = self.menuBar().addMenu("&Detection")
+        self.detect_action = self._action(detection_menu, "&Detect", self.start_detection, "F5", enabled=False)
+        self.retrain_action = self._action(detection_menu, "&Retrain with my review", self.retrain.start,
+                                           "Ctrl+Shift+R", enabled=False)
+        self.cancel_retrain_action = self._action(detection_menu, "Cancel retraining", self.retrain.cancel,
+                                                  enabled=False)
+        detection_menu.addSeparator()
+        self.label_set_action = self._action(detection_menu, "Edit &label set…", self.edit_label_set)
         help_menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action(help_menu, "&About", self._about)
 
     def _build_status_bar(self) -> None:
@@ -134,13 +174,17 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         doc, view, panel, table, detection = (self.document, self.view, self.panel, self.table,
                                               self.detection)
-        self.opener.opened.connect(lambda rec: doc.set_recording(rec, self.opener.channel_spec))
+        self.opener.opened.connect(lambda rec: doc.set_recording(rec, self.opener.channel_spec,
+                                                                 self.opener.fs_hz))
         self.opener.busy_changed.connect(self._on_open_busy)
         self.reference_opener.opened.connect(doc.set_reference)
         doc.recording_changed.connect(self._on_recording_changed)
         doc.reference_changed.connect(panel.set_reference)
         doc.result_changed.connect(self._on_result_changed)
-        doc.segments_changed.connect(self._on_segments_changed)
+        doc.review.session_replaced.connect(self._on_session_replaced)
+        doc.review.scores_changed.connect(lambda _scores: self._show_scores())
+        doc.review.threshold_changed.connect(self._on_threshold_changed)
+        doc.review.stack_changed.connect(self._update_title)
         view.threshold_changed.connect(doc.set_threshold)
         self.threshold_panel.threshold_requested.connect(doc.set_threshold)
         doc.segments_changed.connect(lambda _segments: self.threshold_panel.set_threshold(doc.threshold))
@@ -155,7 +199,10 @@ class MainWindow(QMainWindow):
         detection.runner.epoch_finished.connect(panel.show_epoch)
         detection.run_ended.connect(self._on_detection_ended)
         detection.notices_changed.connect(panel.show_messages)
-        table.segment_selected.connect(self._show_segment)
+        detection.runner.running_changed.connect(lambda running: self.detect_action.setEnabled(
+            not running and doc.recording is not None))
+        connect_bar(self.retrain, self.review_bar)
+        self.retrain.runner.running_changed.connect(self._on_retrain_running)
         channels = self.channels_panel
         channels.visibility_requested.connect(view.set_channel_visible)
         channels.move_requested.connect(view.move_channel)
@@ -173,11 +220,17 @@ class MainWindow(QMainWindow):
         read_options: dict | None = None,
     ) -> None:
         """Open ``path`` in the background; it replaces the current file once it has been read.
-        ``read_options`` are ``read_recording`` keywords (``dataset``, ``resample_to_hz`` …)."""
+        ``read_options`` are ``read_recording`` keywords (``dataset``, ``resample_to_hz`` …).
+        A ``.agproj`` opens as a project. Unsaved review work is asked about first."""
+        if is_project(path):
+            self.projects.open(path)
+            return
+        if not self.projects.keep_changes():
+            return
         self.opener.open(path, fs_hz, channel_spec, read_options)
 
     def open_dialog(self) -> None:
-        path = file_dialogs.choose_recording(self)
+        path = file_dialogs.choose_recording(self, with_projects=True)
         if path:
             self.open_file(path)
 
@@ -231,17 +284,16 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
         self.view.set_training_range_visible(self.panel.training_kind() == "range")
         self.panel.set_recording_loaded(True)
-        self.setWindowTitle(f"{rec.display_name} — {APP_TITLE}")
+        self.detect_action.setEnabled(not self.detection.is_running)
+        self._update_title()
         self.file_info_label.setText(describe_recording(rec))
         if rec.source is not None:
             settings.remember_directory(rec.source)
 
     def _on_result_changed(self, result) -> None:
         if result is None:
-            self.view.clear_result()
             self.panel.show_messages([])
         else:
-            self.view.set_scores(result.scores, result.threshold)
             names = self.document.recording.channel_names
             self.threshold_panel.set_result(
                 result.scores,
@@ -250,24 +302,67 @@ class MainWindow(QMainWindow):
                 lambda t: len(result.resegment(t, names)),
             )
 
-    def _on_segments_changed(self, segments) -> None:
-        self.export_action.setEnabled(segments is not None)
-        self.table.set_segments(segments, self.document.threshold)
-        if segments is None:
+    def _on_session_replaced(self, session) -> None:
+        has_session = session is not None
+        for action in (self.save_action, self.save_as_action, self.retrain_action):
+            action.setEnabled(has_session)
+        self.exporter.set_enabled(has_session)
+        self._show_scores()
+        self._update_title()
+
+    def _show_scores(self) -> None:
+        session = self.document.session
+        if session is None or session.scores is None:
             self.view.clear_result()
         else:
-            self.view.set_segments(segments)
+            self.view.set_scores(session.scores, session.threshold)
+        self.review.paint()
+
+    def _on_threshold_changed(self, threshold) -> None:
+        if threshold is not None:
+            self.view.set_threshold(threshold)
+        self.threshold_panel.set_threshold(threshold)
+
+    def _on_retrain_running(self, running: bool) -> None:
+        self.retrain_action.setEnabled(not running and self.document.session is not None)
+        self.cancel_retrain_action.setEnabled(running)
+
+    def _update_title(self) -> None:
+        """Project name with '*' when there is unsaved work, then the recording."""
+        review, rec = self.document.review, self.document.recording
+        parts = [f"{review.project_name}{'*' if review.is_modified else ''}"] if review.session is not None else []
+        if rec is not None:
+            parts.append(rec.display_name)
+        self.setWindowTitle(" — ".join(parts + [APP_TITLE]))
 
     def _on_channels_changed(self) -> None:
         if self.view.recording is not None:
             self.channels_panel.show_layout(self.view.recording.channels, self.view.channel_layout,
                                             self.view.overview.channel)
 
-    def _show_segment(self, index: int) -> None:
-        segments = self.document.segments
-        if segments is not None and 0 <= index < len(segments):
-            seg = segments[index]
-            self.view.show_segment(index, seg.start_s(segments.fs_hz), seg.end_s(segments.fs_hz))
+    def offer_recovery(self) -> bool:
+        """Offer sessions a crash left behind (run_gui calls this once the window shows)."""
+        return self.projects.offer_recovery()
+
+    def edit_label_set(self) -> None:
+        from .review_labels import edit_label_set
+
+        edit_label_set(self, self.document)
+
+    def show_shortcuts(self) -> None:
+        from .dialogs.shortcuts import ShortcutsDialog
+
+        nav = self.navigator
+        sections = [("File", [self.open_action, self.open_project_action, self.save_action, self.save_as_action,
+                              self.export_action, self.quit_action]),
+                    *self.review_actions.shortcut_sections(),
+                    ("View", [nav.page_back_action, nav.page_forward_action, nav.step_back_action,
+                              nav.step_forward_action, nav.start_action, nav.end_action, nav.zoom_in_action,
+                              nav.zoom_out_action, nav.show_all_action, nav.go_to_action, nav.cursors_action]),
+                    ("Detection", [self.detect_action, self.retrain_action]),
+                    ("Help", [self.shortcuts_action])]
+        self.shortcuts_dialog = ShortcutsDialog(self, sections)
+        self.shortcuts_dialog.show()
 
     def _about(self) -> None:
         QMessageBox.about(self, f"About {APP_TITLE}",
@@ -287,10 +382,15 @@ class MainWindow(QMainWindow):
             self.open_file(paths[0])
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.confirm_close and not self.projects.keep_changes():
+            event.ignore()
+            return
         # Cancel running work, wait a bounded time, then disconnect (no "QThread destroyed").
-        for runner in (self.detection.runner, self.opener.runner, self.reference_opener.runner):
+        for runner in (self.detection.runner, self.opener.runner, self.reference_opener.runner,
+                       self.retrain.runner, self.exporter.runner, self.projects.runner):
             runner.shutdown(SHUTDOWN_TIMEOUT_MS)
         self.view.shutdown(SHUTDOWN_TIMEOUT_MS)
+        self.document.review.shutdown()  # a clean close: the recovery files go
         if self.remember_layout:
             settings.save_window(self)
         super().closeEvent(event)

@@ -71,6 +71,8 @@ class RecordingOpener(QObject):
         self.runner.running_changed.connect(self.busy_changed)
         self._request: tuple[str, float | None, str | None, dict] | None = None
         self.channel_spec: str | None = None
+        self.fs_hz: float | None = None
+        """The sampling rate given for the last file read (None: the file's own)."""
 
     def open(
         self,
@@ -90,6 +92,7 @@ class RecordingOpener(QObject):
 
     def _on_finished(self, recording: Recording) -> None:
         self.channel_spec = self._request[2] if self._request else None
+        self.fs_hz = self._request[1] if self._request else None
         self.opened.emit(recording)
 
     def _on_failed(self, exc: BaseException) -> None:

@@ -54,3 +54,48 @@ def save_window(window: QMainWindow) -> None:
     settings = QSettings()
     settings.setValue(_GEOMETRY, window.saveGeometry())
     settings.setValue(_STATE, window.saveState())
+
+
+# -- review ----------------------------------------------------------------------------------
+_RECOVERY_DIR = "review/recovery_dir"
+_LABEL_SET = "review/labels/{domain}"
+_ADVANCE = "review/advance_after_decision"
+
+
+def recovery_dir() -> Path:
+    """Where autosave keeps unsaved sessions (``default_recovery_dir()`` unless set)."""
+    from ..session.autosave import default_recovery_dir
+
+    value = QSettings().value(_RECOVERY_DIR, "", type=str)
+    return Path(value) if value else default_recovery_dir()
+
+
+def set_recovery_dir(path: str | Path | None) -> None:
+    QSettings().setValue(_RECOVERY_DIR, str(path) if path else "")
+
+
+def label_set(domain: str) -> list[str] | None:
+    """The user's label set for ``domain`` ("ecg", "vibration"), or None when never edited."""
+    value = QSettings().value(_LABEL_SET.format(domain=domain))
+    if value is None or value == "":
+        return None
+    items = [value] if isinstance(value, str) else list(value)
+    return [str(x) for x in items if str(x).strip()]
+
+
+def set_label_set(domain: str, labels: list[str] | None) -> None:
+    """Remember ``labels`` for ``domain`` (None forgets them: the defaults apply again)."""
+    key = _LABEL_SET.format(domain=domain)
+    if labels is None:
+        QSettings().remove(key)
+    else:
+        QSettings().setValue(key, list(labels))
+
+
+def advance_after_decision() -> bool:
+    """Accept/reject moves on to the next segment."""
+    return QSettings().value(_ADVANCE, True, type=bool)
+
+
+def set_advance_after_decision(on: bool) -> None:
+    QSettings().setValue(_ADVANCE, bool(on))

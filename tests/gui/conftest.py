@@ -188,3 +188,46 @@ def check_curve_shows(curve, values, i0: int, i1: int, fs_hz: float, n_pixels: i
 def curve_shows():
     """``check_curve_shows`` for tests (conftest helpers are not importable)."""
     return check_curve_shows
+
+
+@dataclass
+class Prompts:
+    """The review questions asked during a test, and the answers they get."""
+
+    unsaved: list = field(default_factory=list)
+    recovery: list = field(default_factory=list)
+    unsaved_answer: str = "discard"
+    recovery_answer: str = "later"
+
+
+@pytest.fixture(autouse=True)
+def prompts(monkeypatch, tmp_path) -> Prompts:
+    """Autosave writes under this test's folder (never the user's), and "Save changes?" /
+    "Recover unsaved work?" are answered (discard / later) and recorded instead of blocking."""
+    from anomaly_gui.gui.dialogs import review_prompts
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    asked = Prompts()
+
+    def unsaved(parent, name):
+        asked.unsaved.append(name)
+        return asked.unsaved_answer
+
+    def recovery(parent, entry):
+        asked.recovery.append(entry)
+        return asked.recovery_answer
+
+    monkeypatch.setattr(review_prompts, "ask_unsaved", unsaved)
+    monkeypatch.setattr(review_prompts, "ask_recovery", recovery)
+    return asked
+
+
+@pytest.fixture
+def reviewed(drive, window, short_wfdb):
+    """The window after File ▸ Open (60 s of mitdb/119 with its beat labels) and a detection
+    through the Detect button (2 epochs, 90th-percentile threshold): a session to review."""
+    drive.open_through_menu(short_wfdb)
+    window.panel.set_threshold_mode("percentile", 90.0)
+    drive.detect(epochs=2)
+    assert window.document.session is not None and len(window.document.session) >= 6
+    return window

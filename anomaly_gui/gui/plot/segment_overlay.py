@@ -2,8 +2,10 @@
 
 One ``IntervalOverlay`` paints every interval of a plot as a full-height rectangle in data
 coordinates, skipping those outside the view. Thousands of segments cost one item and one
-``drawRects`` call instead of thousands of ``LinearRegionItem``s. The item only draws: interval
-logic lives in ``segments.py``.
+``drawRects`` call per review status instead of thousands of ``LinearRegionItem``s. Each
+interval has a kind (its review status: pending amber, accepted red, rejected grey); the
+highlighted one (the selection) gets an outline. The item only draws: interval logic lives in
+``segments.py``.
 """
 
 from __future__ import annotations
@@ -13,30 +15,41 @@ import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 
-SEGMENT_COLOR = QColor(214, 39, 40, 55)
-HIGHLIGHT_COLOR = QColor(255, 160, 0, 30)
-HIGHLIGHT_EDGE = QColor(230, 120, 0)
+HIGHLIGHT_EDGE = QColor(20, 90, 200)
+STATUS_KINDS = ("pending", "accepted", "rejected")
+"""Kind codes of ``set_intervals``: the index of the review status."""
+STATUS_COLORS = (QColor(240, 160, 20, 70), QColor(214, 39, 40, 70), QColor(130, 130, 130, 55))
+STATUS_EDGES = (QColor(215, 135, 0), QColor(190, 25, 25), QColor(110, 110, 110))
 
 
 class IntervalOverlay(pg.GraphicsObject):
     """Full-height shaded intervals ``[start_s, end_s)`` on a plot; one can be highlighted."""
 
-    def __init__(self, color: QColor = SEGMENT_COLOR) -> None:
+    def __init__(self, color: QColor = STATUS_COLORS[0]) -> None:
         super().__init__()
         self._starts = np.zeros(0)
         self._ends = np.zeros(0)
+        self._kinds = np.zeros(0, np.int8)
         self._brush = QBrush(color)
+        self._brushes = [self._brush] + [QBrush(c) for c in STATUS_COLORS[1:]]
         self._highlight: int | None = None
         self._bounding = QRectF()
         self.setZValue(-10)  # under the curves
 
     # -- data ------------------------------------------------------------------------------
-    def set_intervals(self, intervals_s: np.ndarray) -> None:
-        """``(n, 2)`` start/end times in seconds, sorted by start."""
+    def set_intervals(self, intervals_s: np.ndarray, kinds: np.ndarray | None = None,
+                      highlight: int | None = None) -> None:
+        """``(n, 2)`` start/end times in seconds, sorted by start; ``kinds``: one code per
+        interval (``STATUS_KINDS`` index; default all pending); ``highlight``: the index to
+        outline (None: none)."""
         iv = np.asarray(intervals_s, dtype=np.float64).reshape(-1, 2)
         self._starts = iv[:, 0].copy()
         self._ends = iv[:, 1].copy()
-        self._highlight = None
+        self._kinds = (np.zeros(len(iv), np.int8) if kinds is None
+                       else np.clip(np.asarray(kinds, np.int8).ravel(), 0, len(self._brushes) - 1))
+        if len(self._kinds) != len(iv):
+            raise ValueError(f"{len(self._kinds)} kinds for {len(iv)} intervals")
+        self._highlight = highlight if highlight is not None and 0 <= highlight < len(iv) else None
         self._update_bounds()
         self.update()
 
@@ -44,6 +57,11 @@ class IntervalOverlay(pg.GraphicsObject):
     def intervals_s(self) -> np.ndarray:
         """The ``(n, 2)`` intervals currently drawn, in seconds."""
         return np.stack([self._starts, self._ends], axis=1)
+
+    @property
+    def kinds(self) -> np.ndarray:
+        """The kind code of every interval (``STATUS_KINDS`` index)."""
+        return self._kinds.copy()
 
     def set_highlight(self, index: int | None) -> None:
         self._highlight = index if index is not None and 0 <= index < len(self._starts) else None
@@ -90,23 +108,27 @@ class IntervalOverlay(pg.GraphicsObject):
         if i1 <= i0 and self._highlight is None:
             return
         top, height = view.top(), view.height()
-        # Less than a pixel wide still shows as a hairline (cosmetic pens ignore the zoom).
-        painter.setPen(QPen(Qt.PenStyle.NoPen))
-        painter.setBrush(self._brush)
-        rects = [
-            QRectF(float(s), top, float(e - s), height)
-            for s, e in zip(self._starts[i0:i1], self._ends[i0:i1])
-        ]
-        if rects:
-            painter.drawRects(rects)
         min_width = _pixel_width(self)
-        thin = [r for r in rects if r.width() < min_width]
-        if thin:
-            pen = QPen(self._brush.color())
-            pen.setCosmetic(True)
-            pen.setWidth(1)
-            painter.setPen(pen)
-            painter.drawLines([QLineF(r.center().x(), top, r.center().x(), top + height) for r in thin])
+        painter.setPen(QPen(Qt.PenStyle.NoPen))
+        kinds = self._kinds[i0:i1]
+        starts, ends = self._starts[i0:i1], self._ends[i0:i1]
+        for code, brush in enumerate(self._brushes):
+            chosen = np.flatnonzero(kinds == code)
+            if len(chosen) == 0:
+                continue
+            spans = _pixel_spans(starts[chosen], ends[chosen], left, min_width, right)
+            rects = [QRectF(float(s0), top, float(s1 - s0), height) for s0, s1 in spans]
+            painter.setPen(QPen(Qt.PenStyle.NoPen))
+            painter.setBrush(brush)
+            painter.drawRects(rects)
+            # Less than a pixel wide still shows as a hairline (cosmetic pens ignore the zoom).
+            thin = [r for r in rects if r.width() < min_width]
+            if thin:
+                pen = QPen(brush.color())
+                pen.setCosmetic(True)
+                pen.setWidth(1)
+                painter.setPen(pen)
+                painter.drawLines([QLineF(r.center().x(), top, r.center().x(), top + height) for r in thin])
         if self._highlight is not None:
             h = self._highlight
             s, e = float(self._starts[h]), float(self._ends[h])
@@ -114,7 +136,7 @@ class IntervalOverlay(pg.GraphicsObject):
             edge.setCosmetic(True)
             edge.setWidth(2)
             painter.setPen(edge)
-            painter.setBrush(QBrush(HIGHLIGHT_COLOR))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(s, top, max(e - s, min_width), height))
 
 
@@ -122,3 +144,24 @@ def _pixel_width(item: pg.GraphicsObject) -> float:
     """The width of one screen pixel in the item's data coordinates."""
     px = item.pixelWidth()
     return float(px) if px else 0.0
+
+
+MAX_RECTS_PER_PIXEL = 0.5
+
+
+def _pixel_spans(starts: np.ndarray, ends: np.ndarray, left: float, pixel: float, right: float) -> np.ndarray:
+    """The intervals to draw: as they are when there are few, else joined per pixel column
+    (10,000 segments in an overview strip are a few hundred rectangles, not 10,000)."""
+    n_px = int((right - left) / pixel) + 2 if pixel > 0 else 0
+    if n_px <= 0 or len(starts) <= MAX_RECTS_PER_PIXEL * n_px:
+        return np.stack([starts, ends], axis=1)
+    p0 = np.clip(((starts - left) / pixel).astype(np.int64), 0, n_px - 1)
+    p1 = np.clip(np.ceil((ends - left) / pixel).astype(np.int64), 1, n_px)
+    p1 = np.maximum(p1, p0 + 1)
+    cover = np.zeros(n_px + 1, np.int64)
+    np.add.at(cover, p0, 1)
+    np.add.at(cover, p1, -1)
+    on = np.cumsum(cover[:-1]) > 0
+    edges = np.diff(on.astype(np.int8), prepend=0, append=0)
+    runs = np.stack([np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)], axis=1)
+    return left + runs.astype(np.float64) * pixel
