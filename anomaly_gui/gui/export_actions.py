@@ -29,6 +29,28 @@ def _edf_annotations(recording) -> list[tuple[float, float, str]]:
                                                                                    ann.labels)]
 
 
+def write_svg(widget: QWidget, path: str, title: str) -> None:
+    """``widget`` drawn as vector graphics into an SVG file. (pyqtgraph's SVGExporter cannot
+    parse the paths Qt 6.8+ writes, pyqtgraph issue #3485; Qt's own generator can.)"""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    generator = QSvgGenerator()
+    generator.setFileName(path)
+    generator.setSize(widget.size())
+    generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    generator.setTitle(title)
+    generator.setDescription("Exported by anomaly-gui")
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise AnomalyGuiError(f"Could not write the image {path}.")
+    try:
+        widget.render(painter)
+    finally:
+        painter.end()
+
+
 class Exporter(QObject):
     """Export actions for one window.
 
@@ -159,7 +181,7 @@ class Exporter(QObject):
         self._run(f"{len(segs)} crops", lambda ctx: export_crops(out, rec, segs, context_s=context_s, fmt=fmt))
 
     def export_view(self, fmt: str) -> None:
-        """The plots as they are on screen (PNG: a grab; SVG: pyqtgraph's exporter)."""
+        """The plots as they are on screen (PNG: a grab; SVG: vector paths of the same drawing)."""
         if not self._ready():
             return
         path = file_dialogs.save_path(self.window, f"Export view as {fmt.upper()}", f"{self._stem()}_view.{fmt}",
@@ -171,10 +193,8 @@ class Exporter(QObject):
                 if not self.view.graphics.grab().save(path, "PNG"):
                     raise AnomalyGuiError(f"Could not write the image {path}.")
             else:
-                import pyqtgraph.exporters as exporters
-
                 tmp = f"{path}.{os.getpid()}.tmp.svg"
-                exporters.SVGExporter(self.view.graphics.scene()).export(tmp)
+                write_svg(self.view.graphics, tmp, f"{self._stem()} — anomaly review")
                 os.replace(tmp, path)
         except Exception as exc:  # noqa: BLE001 - one route for every error
             notifications.report_error(exc, self.window, "Export failed")
