@@ -189,7 +189,8 @@ class ReviewController(QObject):
         if session is None:
             return
         if not 1 <= number <= len(session.labels):
-            notifications.show_status(self.window, f"The label set has no label {number} (Detection ▸ Edit label set…).")
+            notifications.show_status(self.window,
+                                      f"The label set has no label {number} (Detection ▸ Edit label set…).")
             return
         self.set_label(session.labels[number - 1])
 
@@ -258,7 +259,8 @@ class ReviewController(QObject):
             t = (t0 + t1) / 2
             seg = segment_at(session.segment_list, int(round(t * fs)))
         if seg is None:
-            notifications.show_status(self.window, "Put the mouse (or the view's centre) inside a segment to split it.")
+            notifications.show_status(self.window,
+                                      "Put the mouse (or the view's centre) inside a segment to split it.")
             return
         if self.document.review.push(SplitSegment(seg.id, int(round(t * fs)))):
             self.select(seg.id, centre=False)

@@ -36,7 +36,8 @@ class ReviewNavigator(QObject):
         c = self.controller
         table = c.table
         if table.row_count() == 0:
-            self._say("No segment to go to" + (" (the filter hides them all)." if c.session and len(c.session) else "."))
+            hidden = c.session is not None and len(c.session) > 0
+            self._say("No segment to go to" + (" (the filter hides them all)." if hidden else "."))
             return
         row = table.proxy_row_of(c.current_id)
         if row is None:

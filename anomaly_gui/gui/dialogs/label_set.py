@@ -93,7 +93,8 @@ class LabelSetDialog(QDialog):
         return list(dict.fromkeys(t for t in texts if t))
 
 
-def edit_label_set(parent: QWidget | None, labels: list[str], defaults: list[str], domain_name: str) -> list[str] | None:
+def edit_label_set(parent: QWidget | None, labels: list[str], defaults: list[str],
+                   domain_name: str) -> list[str] | None:
     """Ask for a new label set; None when cancelled or left empty (tests replace this function)."""
     dialog = LabelSetDialog(parent, labels, defaults, domain_name)
     if dialog.exec() != QDialog.DialogCode.Accepted:
