@@ -225,3 +225,7 @@ def _json_default(value):
     if isinstance(value, np.ndarray):
         return value.tolist()
     raise TypeError(f"not JSON-able: {type(value).__name__}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
