@@ -20,7 +20,8 @@ Metrics (see ``metrics``, ``ranges`` and ``runs``):
 - every collection: threshold efficiency, the range-based F1 at the automatic threshold over the
   best range-based F1 of a 100-level quantile sweep (balanced accuracy for cwru). Never
   point-adjusted. Event F1 counts flagged segments for its precision, so one segment covering
-  everything scores 1: read it together with range F1 and the flagged fraction.
+  everything scores 1: read it together with range F1 and the flagged fraction (mean fraction
+  of the evaluated samples inside flagged segments at the automatic threshold).
 
 ``--quick`` evaluates a small subset (one item per collection, short crops, 2-epoch networks)
 as a smoke test: its numbers mean nothing.
@@ -46,15 +47,16 @@ QUICK_NETWORK = {"epochs": 2, "windows_per_epoch": 1024}
 
 COLUMNS = {
     "mitdb": [("beat AUROC", "beat_auroc"), ("sens", "sensitivity"), ("FA/h", "false_alarms_per_h"),
-              ("event F1", "event_f1"), ("range F1", "range_f1"), ("thr eff", "efficiency")],
+              ("event F1", "event_f1"), ("range F1", "range_f1"), ("thr eff", "efficiency"),
+              ("flagged", "flagged_fraction")],
     "cwru": [("AUROC", "pooled_auroc"), ("min AUROC", "min_auroc"), ("det rate", "detection_rate"),
              ("FP rate", "false_positive_rate"), ("thr eff (BA)", "efficiency")],
     "ucr": [("top-1", "top1"), ("AUROC", "auroc"), ("AUC-PR", "auc_pr"), ("range F1", "range_f1"),
-            ("event F1", "event_f1"), ("thr eff", "efficiency")],
+            ("event F1", "event_f1"), ("thr eff", "efficiency"), ("flagged", "flagged_fraction")],
     "nab": [("event F1", "event_f1"), ("range F1", "range_f1"), ("AUROC", "auroc"), ("AUC-PR", "auc_pr"),
-            ("thr eff", "efficiency"), ("segs on normal", "segments_on_normal_series")],
+            ("thr eff", "efficiency"), ("flagged", "flagged_fraction"), ("segs on normal", "segments_on_normal_series")],
     "skab": [("event F1", "event_f1"), ("range F1", "range_f1"), ("AUROC", "auroc"), ("AUC-PR", "auc_pr"),
-             ("thr eff", "efficiency")],
+             ("thr eff", "efficiency"), ("flagged", "flagged_fraction")],
 }
 
 

@@ -121,6 +121,7 @@ def _series_summary(items: dict, extra: dict | None = None) -> dict:
         "range_f1": mean_of(v["range"]["f1"] for v in ok),
         "event_f1": mean_of(v["event"]["f1"] for v in ok),
         "efficiency": mean_of(v["efficiency"] for v in ok),
+        "flagged_fraction": mean_of(v["flagged_fraction"] for v in ok),
     }
     summary.update(extra or {})
     return summary
@@ -175,6 +176,7 @@ def evaluate_mitdb(records: list, config: DetectionConfig, log: Log, quick: bool
         "event_f1": mean_of(v["event"]["f1"] for v in ok),
         "range_f1": mean_of(v["range"]["f1"] for v in ok),
         "efficiency": mean_of(v["efficiency"] for v in ok),
+        "flagged_fraction": mean_of(v["flagged_fraction"] for v in ok),
     }
     return {"items": items, "summary": summary}
 
