@@ -22,7 +22,7 @@ from ..session.commands import (
     SetStatus,
     SplitSegment,
 )
-from ..session.compare import AnnotationIndex
+from ..session.compare import MATCH_WINDOW_S, AnnotationIndex
 from . import notifications, settings
 from .dialogs.note_editor import NoteEditor
 from .review_jumps import review_span, segment_at
@@ -78,7 +78,9 @@ class ReviewController(QObject):
         self.current_id = None
         rec = session.recording if session is not None else None
         ann = rec.annotations if rec is not None else None
-        self.annotations = AnnotationIndex.from_annotations(ann) if ann is not None and len(ann) else None
+        self.annotations = None
+        if ann is not None and len(ann):  # beat labels match within the usual 150 ms window
+            self.annotations = AnnotationIndex.from_annotations(ann, round(MATCH_WINDOW_S * rec.fs_hz))
         self.table.set_session(session, self.annotations)
         self.editor.show_segment(None)
         self.paint()
@@ -222,6 +224,7 @@ class ReviewController(QObject):
 
     def _note_editor_closed(self, _result: int) -> None:
         self.note_editor = None
+        self.window.activateWindow()  # the keys go back to the review at once
         self.table.focus_table()
 
     # -- segment edits ----------------------------------------------------------------------

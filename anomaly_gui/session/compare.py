@@ -9,7 +9,10 @@ An annotation is *non-normal* unless its label is a normal beat (the AAMI N clas
 ``N L R e j``) or a WFDB non-beat marker such as a rhythm change ``+`` or a signal-quality
 note ``~`` (``IGNORED_LABELS``); any other label (``V``, ``A``, ``F``, ``!``, an EDF+ event
 text …) is non-normal. Annotations are points at their onset sample: "inside a segment" means
-``start_sample <= onset < end_sample``.
+``start_sample - tolerance <= onset < end_sample + tolerance``. Beat labels mark the beat's
+fiducial point (the R peak) while a detected segment may start a few samples after it, so
+the GUI uses the 150 ms match window of beat-by-beat comparisons (ANSI/AAMI EC57,
+``MATCH_WINDOW_S``); the default tolerance is 0 (strictly inside).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 NORMAL_LABELS = frozenset({"N", "L", "R", "e", "j"})
+MATCH_WINDOW_S = 0.15
 IGNORED_LABELS = frozenset({"+", "~", "|", '"', "(", ")", "p", "t", "u", "`", "'", "^", "=", "@", "s", "T", "*", "D"})
 
 
@@ -37,9 +41,11 @@ class AnnotationIndex:
         Onsets in samples (any order).
     labels
         One label per onset.
+    tolerance_samples
+        How far outside a segment an annotation still counts as inside it.
     """
 
-    def __init__(self, onset_samples, labels) -> None:
+    def __init__(self, onset_samples, labels, tolerance_samples: int = 0) -> None:
         onsets = np.asarray(onset_samples, dtype=np.int64).ravel()
         labels = np.asarray([str(x) for x in labels], dtype=object)
         if len(onsets) != len(labels):
@@ -47,13 +53,14 @@ class AnnotationIndex:
         order = np.argsort(onsets, kind="stable")
         self.onsets: np.ndarray = onsets[order]
         self.labels: np.ndarray = labels[order]
+        self.tolerance = max(0, int(tolerance_samples))
         self._by_label: dict[str, np.ndarray] = {}
         self._non_normal: np.ndarray | None = None
 
     @classmethod
-    def from_annotations(cls, annotations) -> "AnnotationIndex":
+    def from_annotations(cls, annotations, tolerance_samples: int = 0) -> "AnnotationIndex":
         """From a ``recording.Annotations``."""
-        return cls(annotations.onset_samples, annotations.labels)
+        return cls(annotations.onset_samples, annotations.labels, tolerance_samples)
 
     def __len__(self) -> int:
         return int(len(self.onsets))
@@ -67,9 +74,9 @@ class AnnotationIndex:
         return self._non_normal
 
     def span(self, start_sample: int, end_sample: int) -> tuple[int, int]:
-        """Positions ``[i0, i1)`` of the annotations with ``start <= onset < end``."""
-        i0 = int(np.searchsorted(self.onsets, start_sample, side="left"))
-        i1 = int(np.searchsorted(self.onsets, end_sample, side="left"))
+        """Positions ``[i0, i1)`` of the annotations with ``start - tolerance <= onset < end + tolerance``."""
+        i0 = int(np.searchsorted(self.onsets, start_sample - self.tolerance, side="left"))
+        i1 = int(np.searchsorted(self.onsets, end_sample + self.tolerance, side="left"))
         return i0, max(i0, i1)
 
     def labels_in(self, start_sample: int, end_sample: int) -> list[str]:
@@ -142,8 +149,9 @@ class Agreement:
 
 
 def agreement(bounds: np.ndarray, index: AnnotationIndex) -> Agreement:
-    """Compare sorted, disjoint ``(n, 2)`` segment ``bounds`` (samples) with ``index``."""
-    b = np.asarray(bounds, np.int64).reshape(-1, 2)
+    """Compare sorted, disjoint ``(n, 2)`` segment ``bounds`` (samples) with ``index`` (within
+    its tolerance)."""
+    b = np.asarray(bounds, np.int64).reshape(-1, 2) + np.array([-index.tolerance, index.tolerance])
     abn = index.non_normal_onsets
     if len(b) == 0 or len(abn) == 0:
         return Agreement(len(b), 0, int(len(abn)), 0)

@@ -38,18 +38,28 @@ def test_agreement_counts_segments_and_covered_non_normal_annotations():
     assert agreement(np.zeros((0, 2)), index).non_normal_covered == 0
 
 
+def test_a_tolerance_counts_annotations_just_outside_a_segment():
+    index = AnnotationIndex([95, 130, 205, 400], ["V", "N", "V", "A"], tolerance_samples=10)
+    assert index.summary(100, 200) == "V ×2, N"  # 95 and 205 are within 10 samples
+    assert index.summary(100, 194) == "V, N"
+    a = agreement(np.array([[100, 200], [390, 392]]), index)
+    assert (a.segments_with_non_normal, a.non_normal_covered, a.n_non_normal) == (2, 3, 3)
+    strict = agreement(np.array([[100, 200], [390, 392]]), AnnotationIndex([95, 130, 205, 400], ["V", "N", "V", "A"]))
+    assert (strict.segments_with_non_normal, strict.non_normal_covered) == (0, 0)
+
+
 def test_agreement_matches_a_brute_force_count_on_random_data():
     rng = np.random.default_rng(3)
     onsets = rng.integers(0, 100_000, 5000)
     labels = rng.choice(["N", "N", "N", "V", "A", "~"], 5000)
-    index = AnnotationIndex(onsets, labels)
+    index = AnnotationIndex(onsets, labels, tolerance_samples=7)
     starts = np.sort(rng.choice(np.arange(0, 100_000, 50), 300, replace=False))
     bounds = np.stack([starts, starts + rng.integers(1, 50, 300)], axis=1)
     a = agreement(bounds, index)
     abn = [o for o, lab in zip(onsets, labels) if lab in ("V", "A")]
     assert a.n_non_normal == len(abn)
-    assert a.non_normal_covered == sum(any(s <= o < e for s, e in bounds) for o in abn)
-    assert a.segments_with_non_normal == sum(any(s <= o < e for o in abn) for s, e in bounds)
+    assert a.non_normal_covered == sum(any(s - 7 <= o < e + 7 for s, e in bounds) for o in abn)
+    assert a.segments_with_non_normal == sum(any(s - 7 <= o < e + 7 for o in abn) for s, e in bounds)
 
 
 def test_next_annotation_by_label_and_nearest():

@@ -206,7 +206,9 @@ class SegmentTable(QWidget):
         self.summary.setText(" · ".join(parts))
         if self._annotations is not None:
             bounds = segments.bounds() if len(segments) else np.zeros((0, 2), np.int64)
-            self.agreement_label.setText("Annotations: " + agreement(bounds, self._annotations).describe())
+            tolerance_ms = self._annotations.tolerance / segments.fs_hz * 1000
+            within = f" (±{tolerance_ms:.0f} ms)" if tolerance_ms else ""
+            self.agreement_label.setText(f"Annotations{within}: " + agreement(bounds, self._annotations).describe())
             self.agreement_label.setVisible(True)
         else:
             self.agreement_label.setVisible(False)
