@@ -35,6 +35,8 @@ RAW_FACTOR = 4
 PREVIEW_RAW_LIMIT = 1 << 20
 """Without a pyramid, ranges up to this many samples are still binned exactly from raw data;
 longer ones get a strided preview (see ``envelopes``)."""
+PREVIEW_BATCH = 64
+"""Strided preview samples read between two releases of memmap pages."""
 CHUNK_BYTES = 16 << 20
 """Bytes of raw data read per step while building: memory stays bounded on any file size."""
 
@@ -184,8 +186,9 @@ def envelopes(
 
     Returns ``(x_index, y)``: ``x_index`` float64 sample positions, ``y`` ``(len(channels), m)``
     float32. Ranges of at most ``RAW_FACTOR × n_pixels`` samples are raw samples (``x_index``
-    the sample indices); longer ones are one (min, max) pair per pixel bin, both placed at the
-    bin's centre, at most ``2 × n_pixels`` points.
+    the sample indices); longer ones are one pair of extremes per pixel bin, both placed at the
+    bin's centre, at most ``2 × n_pixels`` points: (min, max) for even bins, (max, min) for
+    odd ones.
 
     Without a pyramid (still being built), ranges longer than ``PREVIEW_RAW_LIMIT`` samples
     come back as ``2 × n_pixels`` evenly strided raw samples: a quick preview that may miss
@@ -202,15 +205,17 @@ def envelopes(
         return np.arange(i0, i1, dtype=np.float64), _raw_rows(data2, i0, i1, cols)
     if pyramid is None and n > PREVIEW_RAW_LIMIT:
         index = np.linspace(i0, i1 - 1, 2 * n_pixels).astype(np.int64)
-        y = np.asarray(data2[index], dtype=np.float32)[:, cols].T
-        return index.astype(np.float64), np.ascontiguousarray(y)
+        return index.astype(np.float64), _strided_rows(data2, index, cols)
     edges, lo, hi = minmax_bins(pyramid, data2, i0, i1, n_pixels, cols)
     centres = (edges[:-1] + edges[1:] - 1) * 0.5
     x = np.repeat(centres, 2)
-    y = np.empty((len(cols), 2 * lo.shape[1]), np.float32)
-    y[:, 0::2] = lo
-    y[:, 1::2] = hi
-    return x, y
+    # (min, max) on even bins, (max, min) on odd ones: the line joins neighbouring bins at
+    # like extremes instead of crossing the whole envelope diagonally between every two
+    # columns, which halves the pixels a noisy trace paints and reads cleaner.
+    y = np.empty((len(cols), lo.shape[1], 2), np.float32)
+    y[:, 0::2, 0], y[:, 0::2, 1] = lo[:, 0::2], hi[:, 0::2]
+    y[:, 1::2, 0], y[:, 1::2, 1] = hi[:, 1::2], lo[:, 1::2]
+    return x, y.reshape(len(cols), -1)
 
 
 def envelope(
@@ -263,6 +268,21 @@ def _raw_rows(data2: np.ndarray, i0: int, i1: int, cols: list[int]) -> np.ndarra
     # wide (n, ch) memmap would pull the same cache lines once per channel.
     rows = np.asarray(data2[i0:i1], dtype=np.float32)
     return np.ascontiguousarray(rows[:, cols].T)
+
+
+def _strided_rows(data2: np.ndarray, index: np.ndarray, cols: list[int]) -> np.ndarray:
+    """Rows ``index`` (sorted) of ``cols`` as ``(len(cols), len(index))`` float32.
+
+    Every read of a memmap maps a whole fault-around window (~64 kB) around the sample: a
+    preview of a 24 h file would map ~200 MB at once. Reading in batches and unmapping each
+    batch's span keeps that to a few MB.
+    """
+    out = np.empty((len(cols), len(index)), np.float32)
+    for b0 in range(0, len(index), PREVIEW_BATCH):
+        part = index[b0 : b0 + PREVIEW_BATCH]
+        out[:, b0 : b0 + len(part)] = np.asarray(data2[part], dtype=np.float32)[:, cols].T
+        _release_pages(data2, int(part[0]), int(part[-1]) + 1)
+    return out
 
 
 def _range_extremes(

@@ -173,7 +173,7 @@ def check_curve_shows(curve, values, i0: int, i1: int, fs_hz: float, n_pixels: i
     short, else at most two points (min, max) per pixel column with the range's extremes."""
     from anomaly_gui.dsp.decimate import RAW_FACTOR
 
-    x, y = curve.getOriginalDataset()
+    x, y = curve.getData()
     part = np.asarray(values[i0:i1], dtype=np.float32)
     if i1 - i0 <= RAW_FACTOR * n_pixels:
         np.testing.assert_array_equal(x, np.arange(i0, i1) / fs_hz)

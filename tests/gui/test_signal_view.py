@@ -46,7 +46,7 @@ def test_ten_million_samples_at_full_zoom_out_draw_a_few_thousand_points_and_kee
         view.set_recording(recording)
     with qtbot.waitSignal(view.redrawn, timeout=5000):
         view.show_all()
-    x, y = view.channel_curves[0].getOriginalDataset()
+    x, y = view.channel_curves[0].getData()
     assert len(y) <= 2 * view.pixel_width() <= 4000
     assert y.max() == 9.0 and y.min() == -4.0
     assert abs(x[np.argmax(y)] - 7_654.321) <= recording.duration_s / view.pixel_width()
@@ -72,13 +72,13 @@ def test_before_the_pyramid_exists_a_preview_is_drawn(view, qtbot):
         view.set_recording(recording)
         view.show_all()
     if view.signal_source.pyramid is None:  # the worker may already be done on a fast machine
-        x, y = view.channel_curves[0].getOriginalDataset()
+        x, y = view.channel_curves[0].getData()
         assert 0 < len(y) <= 2 * view.pixel_width()
         # The pyramid's arrival is handled by the event loop, so this redraw is still to come.
         with qtbot.waitSignal(view.redrawn, timeout=20000):
             pass
     assert view.signal_source.pyramid is not None
-    _x, y = view.channel_curves[0].getOriginalDataset()
+    _x, y = view.channel_curves[0].getData()
     assert y.max() == recording.data[:, 0].max()
 
 
@@ -96,11 +96,11 @@ def test_every_zoom_level_is_bounded_and_exact(view, qtbot, curve_shows):
 def test_the_overview_rectangle_follows_the_view_and_drives_it(view, qtbot):
     _show(view, qtbot, _sine(600_000))
     view.set_x_range(120.0, 130.0)
-    assert view.overview.viewport.getRegion() == pytest.approx((120.0, 130.0))
+    assert view.overview.viewport_region.getRegion() == pytest.approx((120.0, 130.0))
     with qtbot.waitSignal(view.x_range_changed, timeout=2000):
-        view.overview.viewport.setRegion((300.0, 330.0))  # what a drag does
+        view.overview.viewport_region.setRegion((300.0, 330.0))  # what a drag does
     assert view.x_range() == pytest.approx((300.0, 330.0))
-    x, _y = view.overview.signal_curve.getOriginalDataset()
+    x, _y = view.overview.signal_curve.getData()
     assert x[0] < 1.0 and x[-1] > 599.0  # the strip shows the whole recording
 
 
@@ -144,7 +144,7 @@ def test_cursors_report_delta_t_and_amplitude(view, qtbot):
     assert view.header.isVisible() and "Δt 820 ms" in view.header.text()
     a, b = view.cursor_values(1)
     assert a == pytest.approx(2 * np.sin(2 * np.pi * 2 * 1.25), abs=1e-5)
-    readout = view._channel_readouts[1].textItem.toPlainText()
+    readout = view.cursors.readout(view.channel_plots[1])
     assert "Δ" in readout and "mV" in readout
     # Every plot carries both lines, at the same place.
     for plot in [view.channel_plots[0], view.channel_plots[1], view.score_plot]:
@@ -152,6 +152,7 @@ def test_cursors_report_delta_t_and_amplitude(view, qtbot):
         assert sorted(line.value() for line in lines) == pytest.approx([1.25, 2.07])
     view.set_cursors_active(False)
     assert not view.header.isVisible()
+    assert view.cursors.readout(view.channel_plots[1]) is None  # no hidden items left behind
 
 
 def test_scores_get_the_same_treatment(view, qtbot, curve_shows):
@@ -163,7 +164,7 @@ def test_scores_get_the_same_treatment(view, qtbot, curve_shows):
     view.show_all()
     view.redraw_now()
     curve_shows(view.score_track.curve, scores, 0, len(scores), FS, view.pixel_width())
-    _x, y = view.overview.score_curve.getOriginalDataset()
+    _x, y = view.overview.score_curve.getData()
     assert len(y) <= 2 * view.overview.width()
 
 
@@ -173,5 +174,15 @@ def test_nan_gaps_stay_gaps(view, qtbot):
     _show(view, qtbot, recording)
     view.show_all()
     view.redraw_now()
-    _x, y = view.channel_curves[0].getOriginalDataset()
+    _x, y = view.channel_curves[0].getData()
     assert np.isnan(y).any() and np.isfinite(y).any()
+
+
+def test_y_range_follows_with_hysteresis():
+    from anomaly_gui.gui.plot.envelope import follow_range
+
+    assert follow_range(None, 0.0, 10.0) == pytest.approx((-0.5, 10.5))
+    assert follow_range((-0.5, 10.5), 1.0, 9.0) == (-0.5, 10.5)  # fits and fills: kept
+    assert follow_range((-0.5, 10.5), 0.0, 11.0) == pytest.approx((-0.55, 11.55))  # outside
+    assert follow_range((-0.5, 10.5), 4.0, 6.0) == pytest.approx((3.9, 6.1))  # too small a part
+    assert follow_range((0.0, 1.0), np.nan, np.nan) is None

@@ -15,6 +15,7 @@ from ...dsp.timefmt import format_interval, rate_from_interval
 CURSOR_PENS = (pg.mkPen(0, 140, 70, width=1.5), pg.mkPen(140, 60, 170, width=1.5))
 CURSOR_HOVER_PENS = (pg.mkPen(0, 170, 90, width=3), pg.mkPen(170, 80, 200, width=3))
 CURSOR_NAMES = ("A", "B")
+READOUT_COLOR = (40, 40, 40)
 ECG_UNITS = {"mv", "uv", "µv", "μv"}
 """Units that mark an ECG lead: the readout adds the heart rate of one beat every Δt."""
 
@@ -59,6 +60,9 @@ class MeasurementCursors(QObject):
         super().__init__(parent)
         self._positions = [0.0, 1.0]
         self._pairs: list[tuple[pg.PlotItem, list[pg.InfiniteLine]]] = []
+        self._plots: list[pg.PlotItem] = []
+        self._labelled: pg.PlotItem | None = None
+        self._readouts: dict[pg.PlotItem, pg.TextItem] = {}
         self._active = False
         self._syncing = False
 
@@ -75,19 +79,28 @@ class MeasurementCursors(QObject):
         return self._positions[1] - self._positions[0]
 
     def attach(self, plots: list[pg.PlotItem], labelled: pg.PlotItem | None = None) -> None:
-        """Put a pair of lines on every plot (``labelled`` also names them A and B)."""
+        """Draw the cursors on these plots (``labelled`` also names them A and B).
+
+        Lines exist only while the cursors are active: hidden items still follow every pan
+        of their plot, which costs time on each frame.
+        """
+        self._plots, self._labelled = list(plots), labelled
+        self._build_lines()
+
+    def _build_lines(self) -> None:
         for plot, lines in self._pairs:
             for line in lines:
                 plot.removeItem(line)
         self._pairs = []
-        for plot in plots:
+        if not self._active:
+            return
+        for plot in self._plots:
             lines = []
             for k in range(2):
                 line = pg.InfiniteLine(self._positions[k], angle=90, movable=True,
                                        pen=CURSOR_PENS[k], hoverPen=CURSOR_HOVER_PENS[k])
                 line.setZValue(30)
-                line.setVisible(self._active)
-                if plot is labelled:
+                if plot is self._labelled:
                     # Low on the line: the channel readout sits in the top-left corner.
                     pg.InfLineLabel(line, CURSOR_NAMES[k], position=0.06, color=CURSOR_PENS[k].color(),
                                     fill=pg.mkBrush(255, 255, 255, 230), anchors=[(0.5, 1), (0.5, 1)])
@@ -98,17 +111,38 @@ class MeasurementCursors(QObject):
 
     def set_active(self, active: bool, window: tuple[float, float] | None = None) -> None:
         """Show or hide the cursors; shown ones that are off-screen move to 1/3 and 2/3 of ``window``."""
-        self._active = bool(active)
+        if self._active != bool(active):
+            self._active = bool(active)
+            self._build_lines()
         if self._active and window is not None:
             t0, t1 = window
             a, b = self._positions
             if not (t0 <= a <= t1 and t0 <= b <= t1):
                 span = t1 - t0
                 self.set_positions(t0 + span / 3, t0 + 2 * span / 3)
-        for _plot, lines in self._pairs:
-            for line in lines:
-                line.setVisible(self._active)
+                return
         self.moved.emit()
+
+    def show_readouts(self, texts: dict[pg.PlotItem, str]) -> None:
+        """Corner labels on these plots (the values under the cursors); any others go."""
+        for plot in [p for p in self._readouts if p not in texts]:
+            item = self._readouts.pop(plot)
+            if item.scene() is not None:
+                item.scene().removeItem(item)
+        for plot, text in texts.items():
+            item = self._readouts.get(plot)
+            if item is None:
+                item = pg.TextItem(color=READOUT_COLOR, anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 215))
+                item.setParentItem(plot.getViewBox())  # in the corner, not in data coordinates
+                item.setPos(6, 2)
+                item.setZValue(40)
+                self._readouts[plot] = item
+            item.setText(text)
+
+    def readout(self, plot: pg.PlotItem) -> str | None:
+        """The corner label shown on ``plot``, if any."""
+        item = self._readouts.get(plot)
+        return None if item is None else item.textItem.toPlainText()
 
     def set_positions(self, a_s: float, b_s: float) -> None:
         self._positions = [float(a_s), float(b_s)]

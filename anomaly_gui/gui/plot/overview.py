@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from .pyramid_source import PyramidSource
 from .segment_overlay import IntervalOverlay
@@ -66,17 +66,21 @@ class OverviewStrip(pg.PlotWidget):
             plot.getAxis(name).setPen(pg.mkPen(60, 60, 60))
             plot.getAxis(name).setTextPen(pg.mkPen(60, 60, 60))
         plot.setYRange(-0.03, 1.03, padding=0)
-        self.signal_curve = plot.plot(pen=SIGNAL_PEN)
-        self.score_curve = plot.plot(pen=SCORE_PEN)
+        self.signal_curve = pg.PlotCurveItem(pen=SIGNAL_PEN)
+        self.score_curve = pg.PlotCurveItem(pen=SCORE_PEN)
+        for curve in (self.signal_curve, self.score_curve):
+            # Pans only move the viewport rectangle: repaint the traces from a pixmap.
+            curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            plot.addItem(curve)
         self.segments = IntervalOverlay()
         plot.addItem(self.segments, ignoreBounds=True)
-        self.viewport = pg.LinearRegionItem(
+        self.viewport_region = pg.LinearRegionItem(
             values=(0.0, 1.0), brush=VIEWPORT_BRUSH, pen=VIEWPORT_PEN, hoverBrush=VIEWPORT_HOVER_BRUSH,
             movable=True, swapMode="sort",
         )
-        self.viewport.setZValue(20)
-        plot.addItem(self.viewport, ignoreBounds=True)
-        self.viewport.sigRegionChanged.connect(self._on_viewport_dragged)
+        self.viewport_region.setZValue(20)
+        plot.addItem(self.viewport_region, ignoreBounds=True)
+        self.viewport_region.sigRegionChanged.connect(self._on_viewport_dragged)
         plot.scene().sigMouseClicked.connect(self._on_clicked)
         self._signal: PyramidSource | None = None
         self._score: PyramidSource | None = None
@@ -106,7 +110,7 @@ class OverviewStrip(pg.PlotWidget):
         plot = self.getPlotItem()
         plot.setLimits(xMin=0.0, xMax=max(duration_s, 1e-9))
         plot.setXRange(0.0, duration_s, padding=0)
-        self.viewport.setBounds((0.0, duration_s))
+        self.viewport_region.setBounds((0.0, duration_s))
         self._channel = 0
         self.refresh()
 
@@ -118,7 +122,7 @@ class OverviewStrip(pg.PlotWidget):
         """Follow the main view (does not emit ``range_requested``)."""
         self._syncing = True
         try:
-            self.viewport.setRegion((t0_s, t1_s))
+            self.viewport_region.setRegion((t0_s, t1_s))
         finally:
             self._syncing = False
 
@@ -143,7 +147,7 @@ class OverviewStrip(pg.PlotWidget):
     def _on_viewport_dragged(self) -> None:
         if self._syncing:
             return
-        t0, t1 = self.viewport.getRegion()
+        t0, t1 = self.viewport_region.getRegion()
         self.range_requested.emit(float(t0), float(t1))
 
     def _on_clicked(self, event) -> None:
@@ -151,7 +155,7 @@ class OverviewStrip(pg.PlotWidget):
         if event.isAccepted() or not view.sceneBoundingRect().contains(event.scenePos()):
             return
         t = float(view.mapSceneToView(event.scenePos()).x())
-        t0, t1 = self.viewport.getRegion()
+        t0, t1 = self.viewport_region.getRegion()
         if t0 <= t <= t1:
             return
         span = t1 - t0

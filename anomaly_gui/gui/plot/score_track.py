@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal
 
-from .envelope import padded_range
+from .envelope import follow_range
 
 SCORE_PEN = pg.mkPen(31, 119, 180, width=1)
 THRESHOLD_PEN = pg.mkPen(214, 39, 40, width=2, style=pg.QtCore.Qt.PenStyle.DashLine)
@@ -32,7 +32,8 @@ class ScoreTrack(QObject):
     def __init__(self, plot: pg.PlotItem) -> None:
         super().__init__()
         self.plot = plot
-        self.curve = plot.plot(pen=SCORE_PEN, name="score")
+        self.curve = pg.PlotCurveItem(pen=SCORE_PEN, name="score")  # the view gives it points
+        plot.addItem(self.curve)
         self.threshold_line = pg.InfiniteLine(
             angle=0, movable=True, pen=THRESHOLD_PEN, hoverPen=THRESHOLD_HOVER_PEN
         )
@@ -76,10 +77,6 @@ class ScoreTrack(QObject):
         self.threshold_line.setVisible(False)
         self._placeholder.setVisible(True)
 
-    def show_points(self, time_s: np.ndarray, values: np.ndarray, connect: str = "finite") -> None:
-        """Draw the decimated scores of the visible range."""
-        self.curve.setData(time_s, values, connect=connect)
-
     def fit_y(self, lo: float = np.nan, hi: float = np.nan) -> None:
         """Fit the y axis to the visible scores' extremes and keep the threshold line in view."""
         view = self.plot.getViewBox()
@@ -88,10 +85,11 @@ class ScoreTrack(QObject):
             x0, x1 = view.viewRange()[0]
             self._placeholder.setPos((x0 + x1) / 2, 0.5)
             return
-        top = np.nanmax([hi, self.threshold])
+        top = float(np.nanmax([hi, self.threshold]))
         bottom = min(0.0, float(lo)) if np.isfinite(lo) else 0.0
-        rng = padded_range(bottom, float(top), top_fraction=0.12)
-        if rng is not None:
+        current = tuple(view.viewRange()[1])
+        rng = follow_range(current, bottom, top, top_fraction=0.12)
+        if rng is not None and rng != current:
             view.setYRange(max(rng[0], bottom), rng[1], padding=0)
 
     def _on_line_moved(self) -> None:

@@ -21,24 +21,24 @@ from ...segments import SegmentSet
 from ..channel_layout import ChannelLayout
 from .annotation_markers import AnnotationMarkers
 from .cursors import MeasurementCursors, amplitude_text, is_ecg_unit, readout_text
-from .envelope import padded_range
+from .envelope import follow_range
+from .grid import StackGrid
 from .overview import OverviewStrip
 from .pyramid_source import PyramidSource
 from .score_track import ScoreTrack
 from .segment_overlay import IntervalOverlay
 from .time_axis import TimeAxisItem
 from .time_view_box import TimeViewBox
+from .training_band import TrainingBand
 
 CHANNEL_PEN = pg.mkPen(20, 50, 90, width=1)
 AXIS_COLOR = (60, 60, 60)
 LEFT_AXIS_WIDTH = 78
 INITIAL_SPAN_S = 10.0
 SHORT_FILE_S = 20.0
-TRAINING_BRUSH = pg.mkBrush(40, 120, 220, 40)
 LABEL_HEADROOM = 0.15
 FALLBACK_PIXELS = 1000
 HEADER_STYLE = "QLabel { color: #303030; padding: 2px 8px; background: #f4f6f9; border-bottom: 1px solid #d8dde5; }"
-CHANNEL_READOUT_COLOR = (40, 40, 40)
 
 
 class SignalView(QWidget):
@@ -89,8 +89,7 @@ class SignalView(QWidget):
         self.recording: Recording | None = None
         self.channel_layout = ChannelLayout()
         self.channel_plots: list[pg.PlotItem] = []  # indexed by channel, whatever the order
-        self.channel_curves: list[pg.PlotDataItem] = []
-        self._channel_readouts: list[pg.TextItem] = []
+        self.channel_curves: list[pg.PlotCurveItem] = []
         self.overlays: list[IntervalOverlay] = []
         self.markers: AnnotationMarkers | None = None
         self.signal_source = PyramidSource("signal", self)
@@ -103,19 +102,13 @@ class SignalView(QWidget):
         self.score_track.threshold_changed.connect(self.threshold_changed)
         self.score_overlay = self._add_overlay(self.score_plot)
         self.graphics.addItem(self.score_plot, row=0, col=0)
+        self.grid = StackGrid(self.score_plot.getAxis("bottom"))
+        self.graphics.scene().addItem(self.grid)
+        self.score_plot.getViewBox().sigResized.connect(self.grid.refresh)
         self._set_bottom_label()
 
-        self.training_region = pg.LinearRegionItem(
-            values=(0.0, 1.0), brush=TRAINING_BRUSH, movable=True, swapMode="sort"
-        )
-        self.training_region.setZValue(15)
-        self.training_region.setVisible(False)
-        self._training_label = pg.TextItem("training data", color=(40, 90, 170), anchor=(0, 0))
-        self._training_label.setZValue(16)
-        self._training_label.setVisible(False)
-        self.training_region.sigRegionChanged.connect(self._place_training_label)
-        self.training_region.sigRegionChangeFinished.connect(self._on_training_region_moved)
-        self._training_host: pg.PlotItem | None = None
+        self.training_band = TrainingBand(self)
+        self.training_band.range_changed.connect(self.training_range_changed)
 
         self.cursors = MeasurementCursors(self)
         self.cursors.moved.connect(self._update_readout)
@@ -135,16 +128,23 @@ class SignalView(QWidget):
         self.score_track.fit_y()
 
     # -- building ---------------------------------------------------------------------------
-    def _new_plot(self) -> pg.PlotItem:
+    def _new_plot(self, time_axis: TimeAxisItem | None = None) -> pg.PlotItem:
+        """A plot with a time axis, or, given ``time_axis`` (the score track's), none of its own:
+        stacked channels share the labelled axis at the bottom (and ``StackGrid`` draws the
+        grid lines and frames of all plots)."""
         plot = pg.PlotItem(viewBox=TimeViewBox(), axisItems={"bottom": TimeAxisItem("bottom")})
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=True, y=False)  # wheel and drag move through time; y follows data
-        plot.showGrid(x=True, y=True, alpha=0.15)
         plot.hideButtons()
-        for name in ("left", "bottom"):
+        if time_axis is not None:
+            plot.hideAxis("bottom")
+        for name in ("left", "bottom", "top", "right"):
             axis = plot.getAxis(name)
             axis.setPen(pg.mkPen(AXIS_COLOR))
             axis.setTextPen(pg.mkPen(AXIS_COLOR))
+            # Units are in the labels; an SI prefix re-typesets the label (and re-lays out the
+            # plot) on every pan, even for the hidden top and right axes.
+            axis.enableAutoSIPrefix(False)
         plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         return plot
 
@@ -160,22 +160,16 @@ class SignalView(QWidget):
         self.recording = recording
         self.channel_layout = ChannelLayout.for_channels(recording.n_channels)
         for channel in recording.channels:
-            plot = self._new_plot()
+            plot = self._new_plot(time_axis=self.score_plot.getAxis("bottom"))
             label = f"{channel.name} ({channel.unit})" if channel.unit else channel.name
             plot.setLabel("left", label)
-            plot.getAxis("bottom").setStyle(showValues=False)
             plot.setXLink(self.score_plot)
-            curve = plot.plot(pen=CHANNEL_PEN)  # points come from redraw_now, never the file
-            readout = pg.TextItem(color=CHANNEL_READOUT_COLOR, anchor=(0, 0),
-                                  fill=pg.mkBrush(255, 255, 255, 215))
-            readout.setParentItem(plot.getViewBox())  # fixed in the corner, not in data space
-            readout.setPos(6, 2)
-            readout.setZValue(40)
-            readout.setVisible(False)
+            plot.getViewBox().sigResized.connect(self.grid.refresh)
+            curve = pg.PlotCurveItem(pen=CHANNEL_PEN)  # points come from redraw_now, never the file
+            plot.addItem(curve)
             self._add_overlay(plot)
             self.channel_plots.append(plot)
             self.channel_curves.append(curve)
-            self._channel_readouts.append(readout)
         self.markers = AnnotationMarkers(self.channel_plots[0])
         if len(recording.annotations):
             self.markers.set_annotations(recording.annotations, recording.data[:, 0], recording.fs_hz)
@@ -205,28 +199,21 @@ class SignalView(QWidget):
         ci.addItem(self.score_plot, row=len(visible), col=0)
         ci.layout.setRowStretchFactor(len(visible), 2)
         top = self.channel_plots[visible[0]] if visible else self.score_plot
-        if top is not self._training_host:  # the band and its label live on the top plot
-            for item in (self.training_region, self._training_label):
-                if self._training_host is not None:
-                    self._training_host.removeItem(item)
-                top.addItem(item, ignoreBounds=True)
-            self._training_host = top
+        self.training_band.move_to(top)
+        self.grid.set_plots([self.channel_plots[k] for k in visible] + [self.score_plot])
         self.cursors.attach([self.channel_plots[k] for k in visible] + [self.score_plot],
                             labelled=top)
-        self._place_training_label()
+        self.training_band.place_label()
 
     def _clear_channels(self) -> None:
-        if self._training_host is not None:
-            for item in (self.training_region, self._training_label):
-                self._training_host.removeItem(item)
-            self._training_host = None
+        self.training_band.move_to(None)
         for plot in self.channel_plots:
             if plot in self.graphics.ci.items:
                 self.graphics.ci.removeItem(plot)
         self.cursors.attach([])
         self.channel_plots.clear()
         self.channel_curves.clear()
-        self._channel_readouts.clear()
+        self.cursors.show_readouts({})
         self.overlays[:] = [self.score_overlay]
         self.markers = None
         self.recording = None
@@ -369,11 +356,11 @@ class SignalView(QWidget):
 
     def _update_readout(self) -> None:
         active = self.cursors.active and self.recording is not None
-        for k, item in enumerate(self._channel_readouts):
-            item.setVisible(active)
-            if active:
-                a, b = self.cursor_values(k)
-                item.setText(amplitude_text(a, b, self.recording.channels[k].unit))
+        texts = {}
+        for k in self.channel_layout.visible_order() if active else ():
+            a, b = self.cursor_values(k)
+            texts[self.channel_plots[k]] = amplitude_text(a, b, self.recording.channels[k].unit)
+        self.cursors.show_readouts(texts)
         building = self.signal_source.is_building or self.score_source.is_building
         parts = [self.cursor_readout()] if active else []
         if building:
@@ -387,38 +374,14 @@ class SignalView(QWidget):
 
     # -- training range ---------------------------------------------------------------------
     def set_training_range_visible(self, visible: bool) -> None:
-        visible = visible and self.recording is not None
-        if visible and not self.training_region.isVisible():
-            x0, x1 = self.x_range()
-            t0, t1 = self.training_range()
-            if t1 <= x0 or t0 >= x1:  # out of sight: bring the band to where the user looks
-                self.reset_training_region()
-        self.training_region.setVisible(visible)
-        self._training_label.setVisible(visible)
-        self._place_training_label()
+        self.training_band.set_visible(visible and self.recording is not None, self.x_range())
 
     def reset_training_region(self) -> None:
         """Put the band on the middle half of the visible range."""
-        x0, x1 = self.x_range()
-        span = x1 - x0
-        self.training_region.setRegion((x0 + span / 4, x1 - span / 4))
-        self._on_training_region_moved()
+        self.training_band.reset(self.x_range())
 
     def training_range(self) -> tuple[float, float]:
-        t0, t1 = self.training_region.getRegion()
-        return float(t0), float(t1)
-
-    def _place_training_label(self) -> None:
-        visible = self.channel_layout.visible_order()
-        if not visible or not self.channel_plots:
-            return
-        t0, _t1 = self.training_range()
-        y_top = self.channel_plots[visible[0]].getViewBox().viewRange()[1][1]
-        self._training_label.setPos(t0, y_top)
-
-    def _on_training_region_moved(self) -> None:
-        t0, t1 = self.training_range()
-        self.training_range_changed.emit(t0, t1)
+        return self.training_band.range()
 
     # -- drawing the visible range ----------------------------------------------------------
     def _on_x_range_changed(self, _view, x_range) -> None:
@@ -426,6 +389,9 @@ class SignalView(QWidget):
         if self.markers is not None:
             self.markers.update_for_view(x0, x1)
         self.overview.set_viewport(x0, x1)
+        if not self._redraw_timer.isActive():
+            # No frame with the old points at the new range: paint once, after the redraw.
+            self.graphics.setUpdatesEnabled(False)
         self._redraw_timer.start()  # coalesce a burst of wheel/drag events into one redraw
         self.x_range_changed.emit(x0, x1)
 
@@ -444,6 +410,14 @@ class SignalView(QWidget):
     def redraw_now(self) -> None:
         """Give every visible curve the envelope of the visible range and fit the y axes."""
         self._redraw_timer.stop()
+        try:
+            self._redraw()
+        finally:
+            if not self.graphics.updatesEnabled():
+                self.graphics.setUpdatesEnabled(True)  # schedules the one paint of this frame
+        self.redrawn.emit()
+
+    def _redraw(self) -> None:
         rec = self.recording
         if rec is None:
             self.score_track.fit_y()
@@ -459,15 +433,20 @@ class SignalView(QWidget):
         if self.score_track.has_scores and self.score_source.data is not None:
             x, ys = self.score_source.envelopes(i0, i1, px, [0])
             lo, hi = _extremes(ys[0])
-            self.score_track.show_points(x / rec.fs_hz, ys[0])
+            _set_curve(self.score_track.curve, x / rec.fs_hz, ys[0])
             self.score_track.fit_y(lo, hi)
         else:
             self.score_track.fit_y()
-        self._place_training_label()
-        self.redrawn.emit()
+        self.training_band.place_label()
+        # pyqtgraph applies new ranges when it paints; changes made then (items following the
+        # new transform) ask for a second paint. Applying them now gives one paint per frame.
+        for k in visible:
+            self.channel_plots[k].getViewBox().updateMatrix()
+        self.score_plot.getViewBox().updateMatrix()
+        self.grid.refresh()
 
     def _draw_channel(self, k: int, t: np.ndarray, y: np.ndarray) -> None:
-        self.channel_curves[k].setData(t, y, connect="finite")
+        _set_curve(self.channel_curves[k], t, y)
         display = self.channel_layout.displays[k]
         fixed = display.y_range()
         if fixed is not None:
@@ -476,9 +455,11 @@ class SignalView(QWidget):
         lo, hi = _extremes(y)
         # Room above the first channel for annotation labels.
         top = LABEL_HEADROOM if k == 0 and self.markers is not None and self.markers.count else None
-        rng = padded_range(lo, hi, top_fraction=top)
-        if rng is not None:
-            self.channel_plots[k].setYRange(*rng, padding=0)
+        box = self.channel_plots[k].getViewBox()
+        current = tuple(box.viewRange()[1])
+        rng = follow_range(current, lo, hi, top_fraction=top)
+        if rng is not None and rng != current:
+            box.setYRange(*rng, padding=0)
 
     # -- lifetime ---------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 2000) -> None:
@@ -489,6 +470,12 @@ class SignalView(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.shutdown()
         super().closeEvent(event)
+
+
+def _set_curve(curve: pg.PlotCurveItem, t: np.ndarray, y: np.ndarray) -> None:
+    """New points; NaN (gaps) only costs pyqtgraph's finite check when there is some."""
+    finite = bool(np.isfinite(y).all())
+    curve.setData(t, y, connect="all" if finite else "finite", skipFiniteCheck=finite)
 
 
 def _extremes(y: np.ndarray) -> tuple[float, float]:

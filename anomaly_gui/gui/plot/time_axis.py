@@ -32,6 +32,7 @@ class TimeAxisItem(pg.AxisItem):
         self.enableAutoSIPrefix(False)
         self._start_time: _dt.datetime | None = None
         self._clock = False
+        self._tick_cache = None
 
     @property
     def clock_mode(self) -> bool:
@@ -40,10 +41,20 @@ class TimeAxisItem(pg.AxisItem):
     def set_time_origin(self, start_time: _dt.datetime | None, clock: bool) -> None:
         """Label times as clock times from ``start_time`` when ``clock`` (and a start is known)."""
         self._start_time, self._clock = start_time, bool(clock)
+        self._tick_cache = None
         self.picture = None  # pyqtgraph's cached drawing of the ticks
         self.update()
 
     def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802 - pyqtgraph API
+        # Asked by the axis and by the grid of every stacked plot for the same range each frame.
+        key = (minVal, maxVal, size, self.clock_mode)
+        if self._tick_cache is not None and self._tick_cache[0] == key:
+            return self._tick_cache[1]
+        ticks = self._compute_ticks(minVal, maxVal, size)
+        self._tick_cache = (key, ticks)
+        return ticks
+
+    def _compute_ticks(self, minVal: float, maxVal: float, size: float):  # noqa: N803
         if size <= 0 or maxVal <= minVal:
             return []
         span = maxVal - minVal
