@@ -30,6 +30,7 @@ from .retrain_controller import RetrainController, connect_bar
 from .review_actions import ReviewActions
 from .review_controller import ReviewController
 from .review_navigation import ReviewNavigator
+from .review_threshold import panel_inputs
 
 APP_TITLE = "Anomaly GUI"
 SHUTDOWN_TIMEOUT_MS = 5000
@@ -293,14 +294,6 @@ class MainWindow(QMainWindow):
     def _on_result_changed(self, result) -> None:
         if result is None:
             self.panel.show_messages([])
-        else:
-            names = self.document.recording.channel_names
-            self.threshold_panel.set_result(
-                result.scores,
-                result.detector.auto_threshold(result.detector.score_reference_, result.config),
-                result.threshold,
-                lambda t: len(result.resegment(t, names)),
-            )
 
     def _on_session_replaced(self, session) -> None:
         has_session = session is not None
@@ -310,6 +303,11 @@ class MainWindow(QMainWindow):
         self._show_scores()
         self._update_title()
 
+    def _show_threshold_panel(self) -> None:
+        inputs = panel_inputs(self.document.session)
+        if inputs is not None:
+            self.threshold_panel.set_result(*inputs)
+
     def _show_scores(self) -> None:
         session = self.document.session
         if session is None or session.scores is None:
@@ -317,6 +315,7 @@ class MainWindow(QMainWindow):
         else:
             self.view.set_scores(session.scores, session.threshold)
         self.review.paint()
+        self._show_threshold_panel()
 
     def _on_threshold_changed(self, threshold) -> None:
         if threshold is not None:

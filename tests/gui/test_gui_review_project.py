@@ -90,6 +90,8 @@ def test_save_close_and_reopen_restores_the_review(reviewed, qtbot, monkeypatch,
     assert reopened.channel_spec is None and reopened.recording.n_samples == session.n_samples
     assert np.allclose(second_window.view.x_range(), (12.5, 22.5))
     assert second_window.view.score_track.threshold == threshold
+    panel = second_window.threshold_panel  # the threshold dock follows opened projects too
+    assert panel.isEnabled() and f"at threshold {threshold:.4g}" in panel.count_label.text()
     assert second_window.table.row_count() == len(expected)
     assert second_window.windowTitle().startswith("review119 — ")  # no '*'
     assert not second_window.review_actions.undo_action.isEnabled()

@@ -48,6 +48,7 @@ def test_retrain_with_the_review_button_then_undo(reviewed, qtbot, messages):
     result, diff = retrain_with_review(frozen)
     np.testing.assert_allclose(session.scores, result.scores, rtol=1e-5, atol=1e-6)
     assert session.threshold == result.threshold
+    assert f"at threshold {result.threshold:.4g}" in w.threshold_panel.count_label.text()
 
     qtbot.keyClick(table, Qt.Key.Key_Z, CTRL)
     assert state(session) == before and session.scores is old_scores and session.threshold == old_threshold
