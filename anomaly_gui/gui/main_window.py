@@ -173,8 +173,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.file_info_label)
 
     def _wire(self) -> None:
-        doc, view, panel, table, detection = (self.document, self.view, self.panel, self.table,
-                                              self.detection)
+        doc, view, panel, detection = self.document, self.view, self.panel, self.detection
         self.opener.opened.connect(lambda rec: doc.set_recording(rec, self.opener.channel_spec,
                                                                  self.opener.fs_hz))
         self.opener.busy_changed.connect(self._on_open_busy)

@@ -10,8 +10,6 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog
 
-from anomaly_gui.gui.dialogs import review_prompts
-
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -109,7 +107,9 @@ def test_a_moved_recording_is_asked_for_and_found(drive, window, short_wfdb, qtb
     source.mkdir()
     for f in short_wfdb.parent.glob(f"{short_wfdb.stem}.*"):
         shutil.copy(f, source / f.name)
-    drive.open_through_menu(source / short_wfdb.name)
+    with qtbot.waitSignal(window.document.recording_changed, timeout=20000):
+        window.open_file(source / short_wfdb.name, channel_spec="V1")  # a channel selection to keep
+    assert window.document.recording.channel_names == ["V1"]
     window.panel.set_threshold_mode("percentile", 90.0)
     drive.detect(epochs=1)
     review_some(window, qtbot)
@@ -122,16 +122,18 @@ def test_a_moved_recording_is_asked_for_and_found(drive, window, short_wfdb, qtb
     source.rename(moved)
     asked = []
 
-    def ask(parent, expected_path):
-        asked.append(expected_path)
-        return str(moved / short_wfdb.name)
+    def ask(parent, caption, start, filters):
+        asked.append(caption)
+        return str(moved / short_wfdb.name), ""
 
-    monkeypatch.setattr(review_prompts, "ask_source_location", ask)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", ask)
     second_window = new_window()
     with qtbot.waitSignal(second_window.projects.opened, timeout=30000):
         second_window.projects.open(path)
-    assert asked == [source / short_wfdb.name]
+    assert asked == [f"{short_wfdb.name} was moved or renamed: where is it now?"]
     assert state(second_window.document.session) == expected
+    assert second_window.document.recording.channel_names == ["V1"]
+    assert second_window.document.session.channel_spec == "V1"
     assert second_window.document.session.source_path == (moved / short_wfdb.name).resolve()
     assert "was found at" in second_window.statusBar().currentMessage()
 

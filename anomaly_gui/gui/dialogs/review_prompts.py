@@ -56,11 +56,9 @@ def ask_recovery(parent: QWidget | None, entry) -> str:
 
 def ask_source_location(parent: QWidget | None, expected: Path) -> str | None:
     """Where the project's recording is now (None: give up)."""
-    QMessageBox.information(parent, "Recording not found",
-                            f"The recording {expected} was not found. It may have been moved or renamed; "
-                            "please show where it is now.")
     suffix = expected.suffix or "*"
-    path, _ = QFileDialog.getOpenFileName(parent, f"Where is {expected.name}?", str(expected.parent),
+    start = str(expected.parent) if expected.parent.is_dir() else ""
+    path, _ = QFileDialog.getOpenFileName(parent, f"{expected.name} was moved or renamed: where is it now?", start,
                                           f"{expected.name} (*{suffix});;All files (*)")
     return path or None
 
