@@ -186,9 +186,8 @@ def envelopes(
 
     Returns ``(x_index, y)``: ``x_index`` float64 sample positions, ``y`` ``(len(channels), m)``
     float32. Ranges of at most ``RAW_FACTOR × n_pixels`` samples are raw samples (``x_index``
-    the sample indices); longer ones are one pair of extremes per pixel bin, both placed at the
-    bin's centre, at most ``2 × n_pixels`` points: (min, max) for even bins, (max, min) for
-    odd ones.
+    the sample indices); longer ones are one (min, max) pair per pixel bin, both placed at the
+    bin's centre, at most ``2 × n_pixels`` points.
 
     Without a pyramid (still being built), ranges longer than ``PREVIEW_RAW_LIMIT`` samples
     come back as ``2 × n_pixels`` evenly strided raw samples: a quick preview that may miss
@@ -209,12 +208,11 @@ def envelopes(
     edges, lo, hi = minmax_bins(pyramid, data2, i0, i1, n_pixels, cols)
     centres = (edges[:-1] + edges[1:] - 1) * 0.5
     x = np.repeat(centres, 2)
-    # (min, max) on even bins, (max, min) on odd ones: the line joins neighbouring bins at
-    # like extremes instead of crossing the whole envelope diagonally between every two
-    # columns, which halves the pixels a noisy trace paints and reads cleaner.
+    # (min, max) in every bin: the max-to-next-min diagonals also fill the pixel columns that
+    # uneven bins (whole pyramid blocks) leave without a bin centre. Alternating the order
+    # paints fewer pixels but leaves such columns as white stripes in a dense trace.
     y = np.empty((len(cols), lo.shape[1], 2), np.float32)
-    y[:, 0::2, 0], y[:, 0::2, 1] = lo[:, 0::2], hi[:, 0::2]
-    y[:, 1::2, 0], y[:, 1::2, 1] = hi[:, 1::2], lo[:, 1::2]
+    y[:, :, 0], y[:, :, 1] = lo, hi
     return x, y.reshape(len(cols), -1)
 
 

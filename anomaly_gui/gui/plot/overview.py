@@ -19,9 +19,9 @@ from .time_axis import TimeAxisItem
 STRIP_HEIGHT_PX = 92
 SIGNAL_PEN = pg.mkPen(70, 90, 120, width=1)
 SCORE_PEN = pg.mkPen(31, 119, 180, width=1)
-VIEWPORT_BRUSH = pg.mkBrush(255, 170, 0, 60)
+VIEWPORT_BRUSH = pg.mkBrush(255, 170, 0, 38)
 VIEWPORT_PEN = pg.mkPen(220, 120, 0, width=2)
-VIEWPORT_HOVER_BRUSH = pg.mkBrush(255, 170, 0, 95)
+VIEWPORT_HOVER_BRUSH = pg.mkBrush(255, 170, 0, 70)
 SIGNAL_BAND = (0.36, 1.0)
 """Vertical share of the strip for the channel when a score is shown below it."""
 SCORE_BAND = (0.0, 0.3)

@@ -30,10 +30,15 @@ from .segment_overlay import IntervalOverlay
 from .time_axis import TimeAxisItem
 from .time_view_box import TimeViewBox
 from .training_band import TrainingBand
+from .value_axis import ValueAxisItem
 
 CHANNEL_PEN = pg.mkPen(20, 50, 90, width=1)
 AXIS_COLOR = (60, 60, 60)
 LEFT_AXIS_WIDTH = 78
+COMPACT_PLOT_PX = 110
+"""Channel plots lower than this show their name in a tag inside the plot: the rotated axis
+label would be longer than the plot and run into its neighbours'."""
+NAME_TAG_COLOR = (30, 40, 60)
 INITIAL_SPAN_S = 10.0
 SHORT_FILE_S = 20.0
 LABEL_HEADROOM = 0.15
@@ -90,6 +95,7 @@ class SignalView(QWidget):
         self.channel_layout = ChannelLayout()
         self.channel_plots: list[pg.PlotItem] = []  # indexed by channel, whatever the order
         self.channel_curves: list[pg.PlotCurveItem] = []
+        self._name_tags: list[pg.TextItem] = []
         self.overlays: list[IntervalOverlay] = []
         self.markers: AnnotationMarkers | None = None
         self.signal_source = PyramidSource("signal", self)
@@ -98,6 +104,8 @@ class SignalView(QWidget):
 
         self.score_plot = self._new_plot()
         self.score_plot.setLabel("left", "Anomaly score")
+        self._score_tag = self._name_tag(self.score_plot, "Anomaly score")
+        self.score_plot.getViewBox().sigResized.connect(self._update_label_style)
         self.score_track = ScoreTrack(self.score_plot)
         self.score_track.threshold_changed.connect(self.threshold_changed)
         self.score_overlay = self._add_overlay(self.score_plot)
@@ -132,7 +140,8 @@ class SignalView(QWidget):
         """A plot with a time axis, or, given ``time_axis`` (the score track's), none of its own:
         stacked channels share the labelled axis at the bottom (and ``StackGrid`` draws the
         grid lines and frames of all plots)."""
-        plot = pg.PlotItem(viewBox=TimeViewBox(), axisItems={"bottom": TimeAxisItem("bottom")})
+        plot = pg.PlotItem(viewBox=TimeViewBox(),
+                           axisItems={"bottom": TimeAxisItem("bottom"), "left": ValueAxisItem("left")})
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=True, y=False)  # wheel and drag move through time; y follows data
         plot.hideButtons()
@@ -147,6 +156,15 @@ class SignalView(QWidget):
             axis.enableAutoSIPrefix(False)
         plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         return plot
+
+    @staticmethod
+    def _name_tag(plot: pg.PlotItem, text: str) -> pg.TextItem:
+        tag = pg.TextItem(text, color=NAME_TAG_COLOR, anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 200))
+        tag.setParentItem(plot.getViewBox())  # in the corner, not in data coordinates
+        tag.setPos(4, 1)
+        tag.setZValue(35)
+        tag.setVisible(False)
+        return tag
 
     def _add_overlay(self, plot: pg.PlotItem) -> IntervalOverlay:
         overlay = IntervalOverlay()
@@ -168,8 +186,10 @@ class SignalView(QWidget):
             curve = pg.PlotCurveItem(pen=CHANNEL_PEN)  # points come from redraw_now, never the file
             plot.addItem(curve)
             self._add_overlay(plot)
+            plot.getViewBox().sigResized.connect(self._update_label_style)
             self.channel_plots.append(plot)
             self.channel_curves.append(curve)
+            self._name_tags.append(self._name_tag(plot, label))
         self.markers = AnnotationMarkers(self.channel_plots[0])
         if len(recording.annotations):
             self.markers.set_annotations(recording.annotations, recording.data[:, 0], recording.fs_hz)
@@ -193,17 +213,30 @@ class SignalView(QWidget):
             if plot in ci.items:
                 ci.removeItem(plot)
         visible = self.channel_layout.visible_order()
+        for row in range(ci.layout.rowCount()):  # rows left empty by hidden channels take no room
+            ci.layout.setRowStretchFactor(row, 0)
         for row, k in enumerate(visible):
             ci.addItem(self.channel_plots[k], row=row, col=0)
             ci.layout.setRowStretchFactor(row, 3)
         ci.addItem(self.score_plot, row=len(visible), col=0)
-        ci.layout.setRowStretchFactor(len(visible), 2)
+        ci.layout.setRowStretchFactor(len(visible), 2 if len(visible) <= 4 else 3)
         top = self.channel_plots[visible[0]] if visible else self.score_plot
         self.training_band.move_to(top)
         self.grid.set_plots([self.channel_plots[k] for k in visible] + [self.score_plot])
+        self._update_label_style()
         self.cursors.attach([self.channel_plots[k] for k in visible] + [self.score_plot],
                             labelled=top)
         self.training_band.place_label()
+
+    def _update_label_style(self) -> None:
+        """Rotated axis labels on tall plots, a name tag inside compact ones."""
+        tags = self._name_tags + [self._score_tag]
+        for plot, tag in zip(self.channel_plots + [self.score_plot], tags):
+            compact = plot.getViewBox().height() < COMPACT_PLOT_PX
+            axis = plot.getAxis("left")
+            if axis.label.isVisible() == compact:
+                axis.showLabel(not compact)
+            tag.setVisible(compact)
 
     def _clear_channels(self) -> None:
         self.training_band.move_to(None)
@@ -213,6 +246,7 @@ class SignalView(QWidget):
         self.cursors.attach([])
         self.channel_plots.clear()
         self.channel_curves.clear()
+        self._name_tags.clear()
         self.cursors.show_readouts({})
         self.overlays[:] = [self.score_overlay]
         self.markers = None
@@ -447,19 +481,17 @@ class SignalView(QWidget):
 
     def _draw_channel(self, k: int, t: np.ndarray, y: np.ndarray) -> None:
         _set_curve(self.channel_curves[k], t, y)
-        display = self.channel_layout.displays[k]
-        fixed = display.y_range()
-        if fixed is not None:
-            self.channel_plots[k].setYRange(*fixed, padding=0)
-            return
-        lo, hi = _extremes(y)
-        # Room above the first channel for annotation labels.
-        top = LABEL_HEADROOM if k == 0 and self.markers is not None and self.markers.count else None
         box = self.channel_plots[k].getViewBox()
         current = tuple(box.viewRange()[1])
-        rng = follow_range(current, lo, hi, top_fraction=top)
-        if rng is not None and rng != current:
-            box.setYRange(*rng, padding=0)
+        target = self.channel_layout.displays[k].y_range()  # a fixed scale, or None
+        if target is None:
+            lo, hi = _extremes(y)
+            # Room above the first channel for annotation labels.
+            top = LABEL_HEADROOM if k == 0 and self.markers is not None and self.markers.count else None
+            target = follow_range(current, lo, hi, top_fraction=top)
+        # An unchanged range must not be set again: that re-renders the axis every frame.
+        if target is not None and not np.allclose(target, current, rtol=1e-9, atol=0.0):
+            box.setYRange(*target, padding=0)
 
     # -- lifetime ---------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 2000) -> None:

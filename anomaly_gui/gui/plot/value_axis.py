@@ -1,0 +1,28 @@
+"""A value (y) axis that thins its labels on short plots instead of overprinting them."""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+
+MIN_LABEL_SPACING_PX = 18.0
+"""Room per value label: pyqtgraph always labels every major tick (at least three), which on
+a 40 px channel of a 12-channel view runs into the neighbouring plots' labels."""
+
+
+class ValueAxisItem(pg.AxisItem):
+    """``AxisItem`` whose major ticks are thinned to one per ``MIN_LABEL_SPACING_PX``, keeping
+    round values (0 stays when it is a tick); minor levels go when thinning was needed."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802 - pyqtgraph API
+        levels = super().tickValues(minVal, maxVal, size)
+        if not levels or size <= 0:
+            return levels
+        spacing, values = levels[0]
+        room = max(1, int(size // MIN_LABEL_SPACING_PX))
+        if len(values) <= room:
+            return levels
+        step = math.ceil(len(values) / room)
+        kept = [v for v in values if round(v / spacing) % step == 0] or list(values[:1])
+        return [(spacing * step, kept)]
