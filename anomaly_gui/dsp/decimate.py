@@ -37,6 +37,8 @@ PREVIEW_RAW_LIMIT = 1 << 20
 longer ones get a strided preview (see ``envelopes``)."""
 PREVIEW_BATCH = 64
 """Strided preview samples read between two releases of memmap pages."""
+RELEASE_ALIGN = 2 << 20
+"""Memmap pages are unmapped in windows of this alignment (a multiple of the page size)."""
 CHUNK_BYTES = 16 << 20
 """Bytes of raw data read per step while building: memory stays bounded on any file size."""
 
@@ -265,7 +267,10 @@ def _raw_rows(data2: np.ndarray, i0: int, i1: int, cols: list[int]) -> np.ndarra
     # One contiguous read of the rows, then the columns: reading column by column from a
     # wide (n, ch) memmap would pull the same cache lines once per channel.
     rows = np.asarray(data2[i0:i1], dtype=np.float32)
-    return np.ascontiguousarray(rows[:, cols].T)
+    out = np.ascontiguousarray(rows[:, cols].T)
+    # Paging through a memmap would otherwise leave every page it ever showed resident.
+    _release_pages(data2, i0, i1)
+    return out
 
 
 def _strided_rows(data2: np.ndarray, index: np.ndarray, cols: list[int]) -> np.ndarray:
@@ -315,11 +320,14 @@ def _range_extremes(
 
 
 def _release_pages(data2: np.ndarray, r0: int, r1: int) -> None:
-    """Drop rows ``[r0, r1)`` of a read-only file-backed memmap from this process's memory.
+    """Unmap rows ``[r0, r1)`` of a file-backed memmap, and the ``RELEASE_ALIGN`` window around.
 
     Clean file pages cost nothing to drop (they stay in the OS cache and come back on the next
-    read), but while mapped they count as the viewer's resident memory. Best effort: anything
-    that is not a plain memmap, or a platform without ``madvise``, is left alone.
+    read), but while mapped they count as the viewer's resident memory. Reading even one row
+    can map a whole large folio around it (2 MB measured on Linux 6.x), hence the aligned
+    window: unmapping more than was read is harmless for a shared mapping, the next read
+    faults the pages back in. Best effort: anything that is not a plain memmap, a private
+    (copy-on-write) mapping, or a platform without ``madvise`` is left alone.
     """
     mm = getattr(data2, "_mmap", None)
     advice = getattr(mmap, "MADV_DONTNEED", None)
@@ -331,8 +339,8 @@ def _release_pages(data2: np.ndarray, r0: int, r1: int) -> None:
         base = np.frombuffer(mm, np.uint8).__array_interface__["data"][0]
         start = data2[r0:r1].__array_interface__["data"][0] - base
         stop = data2[r1 - 1 :r1].__array_interface__["data"][0] - base + data2.strides[0]
-        page = mmap.PAGESIZE
-        first, last = -(-start // page) * page, min(stop // page * page, len(mm))
+        first = start // RELEASE_ALIGN * RELEASE_ALIGN
+        last = min(-(-stop // RELEASE_ALIGN) * RELEASE_ALIGN, len(mm) // mmap.PAGESIZE * mmap.PAGESIZE)
         if last > first:
             mm.madvise(advice, first, last - first)
     except (ValueError, OSError, TypeError, BufferError):

@@ -164,12 +164,17 @@ def _rss_bytes() -> int:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_a_memmap_pass_does_not_stay_resident(tmp_path):
+def test_a_memmap_pass_and_paging_do_not_stay_resident(tmp_path):
     path = tmp_path / "big.npy"
     np.save(path, np.ones((16_000_000, 2), np.float32))  # 128 MB
     mapped = np.load(path, mmap_mode="r")
     before = _rss_bytes()
-    build_pyramid(mapped)
+    pyramid = build_pyramid(mapped)
+    assert _rss_bytes() - before < 32 << 20
+    rng = np.random.default_rng(5)
+    for span in (1_000_000, 20_000, 3_000):  # paging at several zooms: edges read raw rows
+        for i0 in rng.integers(0, len(mapped) - span, 40):
+            envelopes(pyramid, mapped, int(i0), int(i0) + span, 1500)
     assert _rss_bytes() - before < 32 << 20
 
 
