@@ -186,3 +186,15 @@ def test_y_range_follows_with_hysteresis():
     assert follow_range((-0.5, 10.5), 0.0, 11.0) == pytest.approx((-0.55, 11.55))  # outside
     assert follow_range((-0.5, 10.5), 4.0, 6.0) == pytest.approx((3.9, 6.1))  # too small a part
     assert follow_range((0.0, 1.0), np.nan, np.nan) is None
+
+
+def test_value_axis_thins_labels_on_short_plots(qtbot):
+    from anomaly_gui.gui.plot.value_axis import MIN_LABEL_SPACING_PX, ValueAxisItem
+
+    axis = ValueAxisItem("left")
+    short = axis.tickValues(-50.0, 50.0, 40.0)
+    assert len(short[0][1]) <= 40.0 // MIN_LABEL_SPACING_PX and 0.0 in short[0][1]
+    tall = axis.tickValues(-50.0, 50.0, 400.0)
+    assert len(tall[0][1]) >= 3
+    edge = axis.tickValues(0.0, 100.0, 400.0)[0][1]
+    assert 0.0 not in edge and 100.0 not in edge  # no label half outside the plot

@@ -27,18 +27,17 @@ from .overview import OverviewStrip
 from .pyramid_source import PyramidSource
 from .score_track import ScoreTrack
 from .segment_overlay import IntervalOverlay
-from .time_axis import TimeAxisItem
-from .time_view_box import TimeViewBox
+from .stack_plots import (
+    LEFT_AXIS_WIDTH,
+    extremes,
+    name_tag,
+    new_time_plot,
+    set_points,
+    update_label_style,
+)
 from .training_band import TrainingBand
-from .value_axis import ValueAxisItem
 
 CHANNEL_PEN = pg.mkPen(20, 50, 90, width=1)
-AXIS_COLOR = (60, 60, 60)
-LEFT_AXIS_WIDTH = 78
-COMPACT_PLOT_PX = 110
-"""Channel plots lower than this show their name in a tag inside the plot: the rotated axis
-label would be longer than the plot and run into its neighbours'."""
-NAME_TAG_COLOR = (30, 40, 60)
 INITIAL_SPAN_S = 10.0
 SHORT_FILE_S = 20.0
 LABEL_HEADROOM = 0.15
@@ -102,9 +101,9 @@ class SignalView(QWidget):
         self.score_source = PyramidSource("score", self)
         self.clock_time = False
 
-        self.score_plot = self._new_plot()
+        self.score_plot = new_time_plot()
         self.score_plot.setLabel("left", "Anomaly score")
-        self._score_tag = self._name_tag(self.score_plot, "Anomaly score")
+        self._score_tag = name_tag(self.score_plot, "Anomaly score")
         self.score_plot.getViewBox().sigResized.connect(self._update_label_style)
         self.score_track = ScoreTrack(self.score_plot)
         self.score_track.threshold_changed.connect(self.threshold_changed)
@@ -136,36 +135,6 @@ class SignalView(QWidget):
         self.score_track.fit_y()
 
     # -- building ---------------------------------------------------------------------------
-    def _new_plot(self, time_axis: TimeAxisItem | None = None) -> pg.PlotItem:
-        """A plot with a time axis, or, given ``time_axis`` (the score track's), none of its own:
-        stacked channels share the labelled axis at the bottom (and ``StackGrid`` draws the
-        grid lines and frames of all plots)."""
-        plot = pg.PlotItem(viewBox=TimeViewBox(),
-                           axisItems={"bottom": TimeAxisItem("bottom"), "left": ValueAxisItem("left")})
-        plot.setMenuEnabled(False)
-        plot.setMouseEnabled(x=True, y=False)  # wheel and drag move through time; y follows data
-        plot.hideButtons()
-        if time_axis is not None:
-            plot.hideAxis("bottom")
-        for name in ("left", "bottom", "top", "right"):
-            axis = plot.getAxis(name)
-            axis.setPen(pg.mkPen(AXIS_COLOR))
-            axis.setTextPen(pg.mkPen(AXIS_COLOR))
-            # Units are in the labels; an SI prefix re-typesets the label (and re-lays out the
-            # plot) on every pan, even for the hidden top and right axes.
-            axis.enableAutoSIPrefix(False)
-        plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
-        return plot
-
-    @staticmethod
-    def _name_tag(plot: pg.PlotItem, text: str) -> pg.TextItem:
-        tag = pg.TextItem(text, color=NAME_TAG_COLOR, anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 200))
-        tag.setParentItem(plot.getViewBox())  # in the corner, not in data coordinates
-        tag.setPos(4, 1)
-        tag.setZValue(35)
-        tag.setVisible(False)
-        return tag
-
     def _add_overlay(self, plot: pg.PlotItem) -> IntervalOverlay:
         overlay = IntervalOverlay()
         plot.addItem(overlay, ignoreBounds=True)
@@ -178,7 +147,7 @@ class SignalView(QWidget):
         self.recording = recording
         self.channel_layout = ChannelLayout.for_channels(recording.n_channels)
         for channel in recording.channels:
-            plot = self._new_plot(time_axis=self.score_plot.getAxis("bottom"))
+            plot = new_time_plot(time_axis=self.score_plot.getAxis("bottom"))
             label = f"{channel.name} ({channel.unit})" if channel.unit else channel.name
             plot.setLabel("left", label)
             plot.setXLink(self.score_plot)
@@ -189,7 +158,7 @@ class SignalView(QWidget):
             plot.getViewBox().sigResized.connect(self._update_label_style)
             self.channel_plots.append(plot)
             self.channel_curves.append(curve)
-            self._name_tags.append(self._name_tag(plot, label))
+            self._name_tags.append(name_tag(plot, label))
         self.markers = AnnotationMarkers(self.channel_plots[0])
         if len(recording.annotations):
             self.markers.set_annotations(recording.annotations, recording.data[:, 0], recording.fs_hz)
@@ -229,14 +198,7 @@ class SignalView(QWidget):
         self.training_band.place_label()
 
     def _update_label_style(self) -> None:
-        """Rotated axis labels on tall plots, a name tag inside compact ones."""
-        tags = self._name_tags + [self._score_tag]
-        for plot, tag in zip(self.channel_plots + [self.score_plot], tags):
-            compact = plot.getViewBox().height() < COMPACT_PLOT_PX
-            axis = plot.getAxis("left")
-            if axis.label.isVisible() == compact:
-                axis.showLabel(not compact)
-            tag.setVisible(compact)
+        update_label_style(self.channel_plots + [self.score_plot], self._name_tags + [self._score_tag])
 
     def _clear_channels(self) -> None:
         self.training_band.move_to(None)
@@ -466,8 +428,8 @@ class SignalView(QWidget):
                 self._draw_channel(k, t, ys[row])
         if self.score_track.has_scores and self.score_source.data is not None:
             x, ys = self.score_source.envelopes(i0, i1, px, [0])
-            lo, hi = _extremes(ys[0])
-            _set_curve(self.score_track.curve, x / rec.fs_hz, ys[0])
+            lo, hi = extremes(ys[0])
+            set_points(self.score_track.curve, x / rec.fs_hz, ys[0])
             self.score_track.fit_y(lo, hi)
         else:
             self.score_track.fit_y()
@@ -480,12 +442,12 @@ class SignalView(QWidget):
         self.grid.refresh()
 
     def _draw_channel(self, k: int, t: np.ndarray, y: np.ndarray) -> None:
-        _set_curve(self.channel_curves[k], t, y)
+        set_points(self.channel_curves[k], t, y)
         box = self.channel_plots[k].getViewBox()
         current = tuple(box.viewRange()[1])
         target = self.channel_layout.displays[k].y_range()  # a fixed scale, or None
         if target is None:
-            lo, hi = _extremes(y)
+            lo, hi = extremes(y)
             # Room above the first channel for annotation labels.
             top = LABEL_HEADROOM if k == 0 and self.markers is not None and self.markers.count else None
             target = follow_range(current, lo, hi, top_fraction=top)
@@ -503,15 +465,3 @@ class SignalView(QWidget):
         self.shutdown()
         super().closeEvent(event)
 
-
-def _set_curve(curve: pg.PlotCurveItem, t: np.ndarray, y: np.ndarray) -> None:
-    """New points; NaN (gaps) only costs pyqtgraph's finite check when there is some."""
-    finite = bool(np.isfinite(y).all())
-    curve.setData(t, y, connect="all" if finite else "finite", skipFiniteCheck=finite)
-
-
-def _extremes(y: np.ndarray) -> tuple[float, float]:
-    """NaN-ignoring (min, max); NaN when nothing is finite."""
-    if len(y) == 0:
-        return np.nan, np.nan
-    return float(np.fmin.reduce(y)), float(np.fmax.reduce(y))
