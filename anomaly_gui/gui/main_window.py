@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
 
         nav = self.navigator
         sections = [("File", [self.open_action, self.open_project_action, self.save_action, self.save_as_action,
-                              self.export_action, self.quit_action]),
+                              (self.export_action, "Export segments (CSV or JSON)"), self.quit_action]),
                     *self.review_actions.shortcut_sections(),
                     ("View", [nav.page_back_action, nav.page_forward_action, nav.step_back_action,
                               nav.step_forward_action, nav.start_action, nav.end_action, nav.zoom_in_action,

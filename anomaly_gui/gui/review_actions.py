@@ -189,9 +189,12 @@ class ReviewActions(QObject):
             self.window.statusBar().clearMessage()
 
     def shortcut_sections(self) -> list[tuple[str, list[QAction]]]:
+        session = self.review.session
+        n_labels = len(session.labels) if session is not None else len(self.label_actions)
         return [("Edit", [self.undo_action, self.redo_action]),
-                ("Review", [self.accept_action, self.reject_action, self.pending_action, self.note_action]),
-                ("Labels", [*self.label_actions, self.clear_label_action]),
+                ("Review", [self.accept_action, self.reject_action, self.pending_action,
+                            ("Edit note (Ctrl+Enter saves)", "E, Enter")]),
+                ("Labels", [*self.label_actions[:n_labels], self.clear_label_action]),
                 ("Segments", [self.add_mode_action, self.stop_adding_action, self.split_action, self.merge_action,
                               self.delete_action]),
                 ("Go to", self.jump_actions)]

@@ -142,11 +142,13 @@ def test_help_lists_the_keyboard_shortcuts(reviewed, qtbot):
     assert dialog.isVisible()
     rows = {(dialog.table.item(r, 1).text(), dialog.table.item(r, 2).text())
             for r in range(dialog.table.rowCount())}
-    for expected in [("Accept", "A"), ("Reject", "R"), ("Back to pending", "U"), ("Edit note", "E"),
+    for expected in [("Accept", "A"), ("Reject", "R"), ("Back to pending", "U"),
+                     ("Edit note (Ctrl+Enter saves)", "E, Enter"), ("Export segments (CSV or JSON)", "Ctrl+E"),
                      ("Next segment", "N, J"), ("Previous segment", "P, K"), ("Next pending", "Ctrl+Right"),
                      ("Next by score (descending)", "Shift+N"), ("Next file annotation with the label", "Alt+Right"),
                      ("Split at cursor", "X"), ("Merge selected", "Ctrl+M"), ("Delete segment", "Del"),
                      ("Undo", "Ctrl+Z"), ("Redo", "Ctrl+Shift+Z, Ctrl+Y"),
                      ("Save project", "Ctrl+S"), ("Open project", "Ctrl+Shift+O"), ("PVC", "1")]:
         assert expected in rows, expected
+    assert not any(text == "Label 7" for text, _keys in rows)  # only the labels the set has
     dialog.close()

@@ -6,17 +6,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout
 
-Section = tuple[str, list[QAction]]
+Entry = QAction | tuple[QAction, str] | tuple[str, str]
+Section = tuple[str, list[Entry]]
 
 
 def shortcut_rows(sections: list[Section]) -> list[tuple[str, str, str]]:
-    """``(section, what, keys)`` for every action with a shortcut."""
+    """``(section, what, keys)`` for every entry with a shortcut: an action, an action with the
+    text to show for it, or a plain ``(text, keys)`` for keys that belong to no single action."""
     rows = []
-    for title, actions in sections:
-        for action in actions:
-            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+    for title, entries in sections:
+        for entry in entries:
+            if isinstance(entry, tuple) and isinstance(entry[0], str):
+                text, keys = entry
+            else:
+                action, text = entry if isinstance(entry, tuple) else (entry, entry.text())
+                keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
             if keys:
-                rows.append((title, action.text().replace("&", "").rstrip("…"), keys))
+                rows.append((title, text.replace("&", "").rstrip("…"), keys))
     return rows
 
 
@@ -33,6 +39,8 @@ class ShortcutsDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.verticalHeader().setDefaultSectionSize(22)
         for r, values in enumerate(rows):
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
