@@ -8,6 +8,7 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from . import notifications, settings
+from .preload import start_preloading
 
 DRAW_DELAY_MS = 250
 """Time for the view's deferred work (y fitting, downsampling) to settle before a screenshot."""
@@ -81,6 +82,7 @@ def run_gui(
     try:
         settings.restore_window(window)
         window.show()
+        QTimer.singleShot(0, start_preloading)
         # Work a crash left behind is offered first (never in screenshot mode); a recovered
         # session is what the user gets, not the file named on the command line.
         recovered = window.offer_recovery()
