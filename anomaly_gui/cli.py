@@ -373,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "evaluate":
         from .evaluate.harness import main as evaluate_main
 
-        return evaluate_main(argv[1:])
+        return run_reporting_errors(lambda: evaluate_main(argv[1:]))
     if argv and argv[0] in SUBCOMMANDS:
         parser = {"info": _info_parser, "detect": _detect_parser}[argv[0]]()
         command = {"info": cmd_info, "detect": cmd_detect}[argv[0]]
@@ -382,8 +382,14 @@ def main(argv: list[str] | None = None) -> int:
         parser = _gui_parser()
         command = cmd_gui
         args = parser.parse_args(argv)
+    return run_reporting_errors(lambda: command(args))
+
+
+def run_reporting_errors(call) -> int:
+    """Run a command; expected failures end as one line on stderr and an exit status
+    (2 for errors, 130 for a cancel), never a traceback."""
     try:
-        return command(args)
+        return call()
     except BrokenPipeError:
         # Output piped into a program that stopped reading (e.g. `| head`): not an error.
         sys.stdout = None
@@ -400,7 +406,6 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("anomaly-gui: error: out of memory; select fewer channels or a shorter range.", file=sys.stderr)
         return 2
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,13 +13,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import AnomalyGuiError, Cancelled
+from ..errors import AnomalyGuiError
 
 EXPORT_FORMATS = ("csv", "json", "edf", "wfdb", "crops", "png", "svg", "pdf", "html")
 _NEEDS_SIGNAL = ("edf", "crops", "png", "svg", "pdf", "html")
@@ -124,16 +123,15 @@ def run_export(args: argparse.Namespace) -> str:
 
 def export_main(argv: list[str]) -> int:
     """``anomaly-gui export ...``; returns the exit status (0, 2 on an expected error)."""
+    from ..cli import run_reporting_errors
+
     args = _export_parser().parse_args(argv)
-    try:
+
+    def export() -> int:
         print(run_export(args))
-    except Cancelled as exc:
-        print(f"anomaly-gui: {exc}", file=sys.stderr)
-        return 130
-    except AnomalyGuiError as exc:
-        print(f"anomaly-gui: error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+        return 0
+
+    return run_reporting_errors(export)
 
 
 def write_session(path: str | Path, recording, result, source_path: str | Path | None = None,
