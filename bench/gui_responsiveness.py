@@ -40,6 +40,7 @@ def main() -> int:
     app = make_application()
     window = MainWindow()
     window.remember_layout = False
+    window.confirm_close = False  # a benchmark never waits on the unsaved-work prompt
     window.resize(1400, 900)
     window.show()
     loop = QEventLoop()

@@ -13,6 +13,7 @@ import torch
 from ..errors import TrainingError
 from ..tasks import TaskContext
 from .networks import ConvAutoencoder, ConvVAE
+from .optimiser import CosineAdam
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,7 @@ def train_network(
     n_val = max(1, int(round(n * settings.validation_fraction)))
     val_idx, train_idx = order[:n_val], order[n_val:]
     val = windows[val_idx[: max(1, settings.windows_per_epoch // 8)]]
-    optimiser = torch.optim.Adam(net.parameters(), lr=settings.learning_rate)
-    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=max(1, settings.epochs))
+    optimiser = CosineAdam(net.parameters(), lr=settings.learning_rate, epochs=settings.epochs)
     per_epoch = min(len(train_idx), settings.windows_per_epoch)
     history: list[EpochStats] = []
     best_loss, best_state, stale = math.inf, None, 0
@@ -127,7 +127,7 @@ def train_network(
             batch = torch.from_numpy(windows[np.sort(chosen[b * settings.batch_size : (b + 1) * settings.batch_size])])
             if len(batch) == 0:
                 continue
-            optimiser.zero_grad(set_to_none=True)
+            optimiser.zero_grad()
             loss = _loss(net, batch, settings.kl_weight)
             if not torch.isfinite(loss):
                 raise TrainingError("Training diverged (the loss became NaN or infinite).")
@@ -137,7 +137,7 @@ def train_network(
             total += float(loss.detach()) * len(batch)
             done = (epoch + (b + 1) / n_batches) / settings.epochs
             ctx.progress(done, f"Epoch {epoch + 1}/{settings.epochs}, loss {total / ((b + 1) * settings.batch_size):.4g}")
-        scheduler.step()
+        optimiser.end_epoch()
         net.eval()
         val_loss = _trimmed_mean(window_errors(net, val), settings.keep_fraction)
         stats = EpochStats(epoch + 1, settings.epochs, total / len(chosen), val_loss, time.perf_counter() - started)
