@@ -74,6 +74,17 @@ def _add_reading_options(p: argparse.ArgumentParser, prefix: str = "") -> None:
         metavar="HZ",
         help="resample every channel to this rate (files whose channels have different rates)",
     )
+    p.add_argument(
+        f"--{prefix}time-column",
+        metavar="NAME|INDEX|none",
+        help="text/Parquet tables: the column holding the time (default: found automatically; "
+        "'none': every column is data)",
+    )
+    p.add_argument(
+        f"--{prefix}units",
+        metavar="UNIT|CH=UNIT,…",
+        help="units of the channels, where the file states none: one for all (mV) or per channel (MLII=mV,V1=mV)",
+    )
 
 
 def _reading_options(args: argparse.Namespace, prefix: str = "") -> dict:
@@ -82,6 +93,8 @@ def _reading_options(args: argparse.Namespace, prefix: str = "") -> dict:
         "dataset": getattr(args, f"{key}dataset", None),
         "resample_to_hz": getattr(args, f"{key}resample", None),
         "resample_irregular": bool(getattr(args, "resample_irregular", False)),
+        "time_column": getattr(args, f"{key}time_column", None),
+        "units": getattr(args, f"{key}units", None),
     }
 
 
@@ -171,7 +184,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     from .io import list_channels
 
     rec = _load(args.file, args.fs, **_reading_options(args))
-    declared = list_channels(args.file, fs_hz=args.fs, dataset=args.dataset)
+    declared = list_channels(args.file, fs_hz=args.fs, dataset=args.dataset, time_column=args.time_column)
     info = {
         "n_samples": rec.n_samples,
         "fs": rec.fs_hz,

@@ -102,6 +102,14 @@ class Recording:
             channels=[self.channels[i] for i in indices],
         )
 
+    def with_units(self, spec: str | None) -> "Recording":
+        """The recording with the units of ``spec`` (see ``parse_units_spec``); None: unchanged."""
+        units = parse_units_spec(spec, self.channel_names)
+        if not units:
+            return self
+        channels = [Channel(c.name, units.get(i, c.unit)) for i, c in enumerate(self.channels)]
+        return replace(self, channels=channels)
+
     def crop(self, i0: int, i1: int) -> "Recording":
         """A recording holding samples ``[i0, i1)``; annotations are shifted and cut to it."""
         i0 = max(0, int(i0))
@@ -137,13 +145,37 @@ def parse_channel_spec(spec: str | list | None, names: list[str]) -> list[int]:
         return list(range(len(names)))
     chosen: list[int] = []
     for item in items:
-        chosen.append(_resolve_one_channel(item, names))
+        chosen.append(resolve_channel(item, names))
     if len(set(chosen)) != len(chosen):
         raise ChannelSelectionError(f"Channel selection '{spec}' names a channel twice.")
     return chosen
 
 
-def _resolve_one_channel(item: str, names: list[str]) -> int:
+def parse_units_spec(spec: str | None, names: list[str]) -> dict[int, str]:
+    """Units the user states for channels: channel index -> unit.
+
+    ``spec`` is either one unit for every channel (``mV``) or a comma-separated list of
+    ``CHANNEL=UNIT`` (``MLII=mV,1=g``), channels named as in ``parse_channel_spec``.
+    """
+    if spec is None or not str(spec).strip():
+        return {}
+    spec = str(spec).strip()
+    if "=" not in spec:
+        return {i: spec for i in range(len(names))}
+    units: dict[int, str] = {}
+    for item in (part.strip() for part in spec.split(",")):
+        if not item:
+            continue
+        channel, sep, unit = item.partition("=")
+        if not sep or not channel.strip():
+            raise ChannelSelectionError(
+                f"Units '{spec}': write one unit for every channel (mV) or CHANNEL=UNIT pairs (MLII=mV,V1=mV)."
+            )
+        units[resolve_channel(channel.strip(), names)] = unit.strip()
+    return units
+
+
+def resolve_channel(item: str, names: list[str]) -> int:
     listing = ", ".join(f"{i}:{n}" for i, n in enumerate(names))
     if item in names:
         return names.index(item)

@@ -142,6 +142,9 @@ def read_recording(
     resample_to_hz: float | None = None,
     dataset: str | None = None,
     resample_irregular: bool = False,
+    time_column: str | None = None,
+    units: str | None = None,
+    max_rows: int | None = None,
 ) -> Recording:
     """Open a recording file of any supported format.
 
@@ -169,6 +172,15 @@ def read_recording(
         Text and Parquet/Feather tables with irregular timestamps: interpolate linearly onto
         a uniform grid at the median step. When False such a table opens as it is, with
         ``meta["irregular"] = True`` and a warning offering it.
+    time_column
+        Text and Parquet/Feather tables: the column that holds the time (name or 0-based
+        index), overriding the automatic choice; ``"none"`` reads every column as data.
+    units
+        Units of the channels where the file states none or states them wrongly: one unit
+        for all (``"mV"``) or ``CHANNEL=UNIT`` pairs (``"MLII=mV,V1=mV"``).
+    max_rows
+        Text tables: read only the first rows (a preview); ignored by other formats, which
+        read lazily anyway.
 
     Returns
     -------
@@ -200,6 +212,8 @@ def read_recording(
         "resample_to_hz": resample_to_hz,
         "dataset": dataset,
         "resample_irregular": bool(resample_irregular),
+        "time_column": time_column if time_column is not None and str(time_column).strip() else None,
+        "max_rows": max_rows,
     }
     reader = _reader(spec, spec.function, path)
     accepted = inspect.signature(reader).parameters
@@ -208,6 +222,11 @@ def read_recording(
             f"'{path.name}' is a {spec.label} file, which holds a single signal; "
             "choosing a dataset applies to HDF5 and MATLAB files only."
         )
+    if options["time_column"] is not None and "time_column" not in accepted:
+        raise ReadError(
+            f"'{path.name}' is a {spec.label} file; choosing a time column applies to text, "
+            "Parquet and Feather tables only."
+        )
     passed = {k: v for k, v in options.items() if k in accepted}
     recording = _call_reader(path, spec, reader, fs_hz=fs_hz, **passed)
     if "channels" not in accepted and options["channels"] is not None:
@@ -215,11 +234,11 @@ def read_recording(
         recording = recording.select_channels(indices)
     if "resample_to_hz" not in accepted and resample_to_hz is not None:
         recording = _resample_recording(recording, resample_to_hz)
-    return recording
+    return recording.with_units(units)
 
 
 def list_channels(
-    path: str | Path, fs_hz: float | None = None, *, dataset: str | None = None
+    path: str | Path, fs_hz: float | None = None, *, dataset: str | None = None, time_column: str | None = None
 ) -> list[ChannelInfo]:
     """The channels of ``path`` (name, unit, rate, length), for import dialogs and ``info``.
 
@@ -230,14 +249,14 @@ def list_channels(
     path = Path(path).expanduser()
     fs_hz = _checked_rate(fs_hz, "Sampling rate")
     spec = FORMATS[detect_format(path)]
-    if spec.lister is not None and dataset is None:
+    if spec.lister is not None and dataset is None and time_column is None:
         lister = _reader(spec, spec.lister, path)
         return _call_reader(path, spec, lister, fs_hz=fs_hz)
     try:
-        recording = read_recording(path, fs_hz, dataset=dataset)
+        recording = read_recording(path, fs_hz, dataset=dataset, time_column=time_column)
         rate: float | None = recording.fs_hz
     except MissingSamplingRateError:
-        recording = read_recording(path, 1.0, dataset=dataset)
+        recording = read_recording(path, 1.0, dataset=dataset, time_column=time_column)
         rate = None
     return [ChannelInfo(c.name, c.unit, rate, recording.n_samples) for c in recording.channels]
 

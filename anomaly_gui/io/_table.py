@@ -42,11 +42,13 @@ def recording_from_columns(
     has_header: bool = True,
     decimal: str = ".",
     resample_irregular: bool = False,
+    time_column: str | None = None,
 ) -> Recording:
-    """The Recording of ``columns`` (pandas Series) named ``names`` (rules in the module doc)."""
+    """The Recording of ``columns`` (pandas Series) named ``names`` (rules in the module doc;
+    ``time_column`` overrides the time-column rules, see ``find_time_columns``)."""
     meta.setdefault("skipped_columns", {})
     meta.setdefault("warnings", [])
-    found = find_time_columns(columns, names, has_header, meta)
+    found = find_time_columns(columns, names, has_header, meta, time_column)
     excluded = {f.index for f in found}
     time = next((f for f in found if f.kind != "index"), None)
     stated_hz, start_time = (time.rate_hz, time.start_time) if time else (None, None)

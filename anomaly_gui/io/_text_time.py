@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import ChannelSelectionError, ReadError
+
 _DOTTED_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}")
 _UNIT_IN_NAME = re.compile(r"^(?P<base>.*?)\s*[\[(](?P<unit>[^\])]*)[\])]\s*$")
 
@@ -59,9 +61,18 @@ class TimeColumn:
 
 
 def find_time_columns(
-    columns: list, names: list[str], has_header: bool, meta: dict
+    columns: list, names: list[str], has_header: bool, meta: dict, chosen: str | None = None
 ) -> list[TimeColumn]:
-    """Time and index columns: at most one that gives a rate, plus any sample-index columns."""
+    """Time and index columns: at most one that gives a rate, plus any sample-index columns.
+
+    ``chosen`` overrides the rules: ``"none"`` means no column is time (every column is
+    data); a column name or 0-based index makes that column the time (``ReadError`` when it
+    does not hold increasing times).
+    """
+    if chosen is not None and str(chosen).strip().lower() == "none":
+        return []
+    if chosen is not None and str(chosen).strip():
+        return [_chosen_time_column(columns, names, str(chosen).strip(), meta)]
     if len(columns) < 2:
         return []
     time_named, index_named = [], []
@@ -86,32 +97,67 @@ def find_time_columns(
             break  # keep at least one column as data
     timed = [f for f in found if f.kind != "index"]
     if timed:
-        meta["time_column"] = timed[0].name or "(unnamed)"
-        meta["time_kind"] = timed[0].kind
-        if timed[0].irregular_steps:
-            meta["irregular_steps"] = timed[0].irregular_steps
-            step = 1 / timed[0].rate_hz
-            n_far, n_steps = _far_steps(timed[0].seconds, step)
-            if n_far > IRREGULAR_FRACTION * n_steps:
-                meta["irregular"] = True
-                # _table adds this question unless the caller asked to resample already.
-                meta["irregular_question"] = (
-                    f"column '{meta['time_column']}': timestamps are irregular ({n_far} of "
-                    f"{n_steps} steps differ by more than 10 % from the median step of {step:g} s; "
-                    "samples are treated as evenly spaced); resample to a uniform rate?"
-                )
-            else:
-                meta["warnings"].append(
-                    f"column '{meta['time_column']}': {timed[0].irregular_steps} step(s) differ from "
-                    f"the median step of {step:g} s; samples are treated as evenly spaced"
-                )
-        if timed[0].kind == "seconds":
-            i = timed[0].index
-            meta["t0_s"] = float(_as_float(columns[i])[0]) * _unit_scale(*_time_key(names[i]))
+        _describe_time(timed[0], columns, names, meta)
     index_columns = [f.name or "(unnamed)" for f in found if f.kind == "index"]
     if index_columns:
         meta.setdefault("index_columns", []).extend(index_columns)
     return found
+
+
+def _describe_time(column: TimeColumn, columns: list, names: list[str], meta: dict) -> None:
+    """Record in ``meta`` which column is the time, its kind, and any irregular steps."""
+    meta["time_column"] = column.name or "(unnamed)"
+    meta["time_kind"] = column.kind
+    if column.irregular_steps:
+        meta["irregular_steps"] = column.irregular_steps
+        step = 1 / column.rate_hz
+        n_far, n_steps = _far_steps(column.seconds, step)
+        if n_far > IRREGULAR_FRACTION * n_steps:
+            meta["irregular"] = True
+            # _table adds this question unless the caller asked to resample already.
+            meta["irregular_question"] = (
+                f"column '{meta['time_column']}': timestamps are irregular ({n_far} of "
+                f"{n_steps} steps differ by more than 10 % from the median step of {step:g} s; "
+                "samples are treated as evenly spaced); resample to a uniform rate?"
+            )
+        else:
+            meta["warnings"].append(
+                f"column '{meta['time_column']}': {column.irregular_steps} step(s) differ from "
+                f"the median step of {step:g} s; samples are treated as evenly spaced"
+            )
+    if column.kind == "seconds":
+        i = column.index
+        meta["t0_s"] = float(_as_float(columns[i])[0]) * _unit_scale(*_time_key(names[i]))
+
+
+def _chosen_time_column(columns: list, names: list[str], chosen: str, meta: dict) -> TimeColumn:
+    from ..recording import resolve_channel
+
+    labels = [name or f"column {i}" for i, name in enumerate(names)]
+    try:
+        i = resolve_channel(chosen, labels)
+    except ChannelSelectionError as exc:
+        raise ReadError(f"Time column: {exc}") from None
+    if len(columns) < 2:
+        raise ReadError(f"Column '{labels[i]}' cannot be the time: the table has no other column for data.")
+    base, unit = split_unit(names[i])
+    key = base.lower().strip()
+    column = _classify_time(columns[i], i, names[i], key if key in _TIME_NAMES or _names_unit(key, unit.lower())
+                            else "time", unit.lower())
+    if column is not None and column.seconds is not None:
+        steps = np.diff(np.asarray(column.seconds, dtype=np.float64))
+        if np.mean(steps[np.isfinite(steps)] > 0) < 0.99:
+            column = None  # a sawtooth or a signal: not a clock the user meant
+    if column is None:
+        raise ReadError(
+            f"Column '{labels[i]}' cannot be the time column: its values are not increasing "
+            "timestamps, seconds or sample numbers with a regular step."
+        )
+    if column.kind == "index":
+        meta.setdefault("index_columns", []).append(labels[i])
+    else:
+        _describe_time(column, columns, names, meta)
+    return column
 
 
 IRREGULAR_FRACTION = 0.01

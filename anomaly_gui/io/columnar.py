@@ -19,8 +19,11 @@ from ._common import read_head
 from ._table import recording_from_columns
 
 
-def read_columnar(path: Path, fs_hz: float | None = None, *, resample_irregular: bool = False) -> Recording:
-    """Read a Parquet or Feather table (rules in the module docstring)."""
+def read_columnar(
+    path: Path, fs_hz: float | None = None, *, resample_irregular: bool = False, time_column: str | None = None
+) -> Recording:
+    """Read a Parquet or Feather table (rules in the module docstring); ``time_column`` as in
+    ``read_text``."""
     table, kind = _read_table(path)
     if table.num_rows == 0:
         raise ReadError(f"'{path.name}' is a {kind} table with no rows.")
@@ -41,7 +44,8 @@ def read_columnar(path: Path, fs_hz: float | None = None, *, resample_irregular:
     if dropped:
         meta["index_columns"] = dropped
     return recording_from_columns(
-        path, columns, names, "columnar", meta, fs_hz=fs_hz, resample_irregular=resample_irregular
+        path, columns, names, "columnar", meta, fs_hz=fs_hz, resample_irregular=resample_irregular,
+        time_column=time_column,
     )
 
 

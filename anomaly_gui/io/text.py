@@ -60,10 +60,21 @@ class TextLayout:
     comment: str | None
 
 
-def read_text(path: Path, fs_hz: float | None = None, *, resample_irregular: bool = False) -> Recording:
-    """Read a delimited text table (see the module docstring for the rules)."""
+def read_text(
+    path: Path,
+    fs_hz: float | None = None,
+    *,
+    resample_irregular: bool = False,
+    time_column: str | None = None,
+    max_rows: int | None = None,
+) -> Recording:
+    """Read a delimited text table (see the module docstring for the rules).
+
+    ``time_column`` overrides the time-column rules (a name or index, or ``"none"``);
+    ``max_rows`` reads only the first rows (a preview).
+    """
     layout = sniff_layout(path)
-    frame = _parse(path, layout)
+    frame = _parse(path, layout, max_rows)
     if len(frame) == 0:
         raise ReadError(f"'{path.name}' has a header but no data rows.")
 
@@ -77,7 +88,7 @@ def read_text(path: Path, fs_hz: float | None = None, *, resample_irregular: boo
     columns = [frame.iloc[:, i] for i in range(frame.shape[1])]
     return recording_from_columns(
         path, columns, names, "text", meta, fs_hz=fs_hz, has_header=layout.has_header,
-        decimal=layout.decimal, resample_irregular=resample_irregular,
+        decimal=layout.decimal, resample_irregular=resample_irregular, time_column=time_column,
     )
 
 
@@ -163,7 +174,7 @@ def _has_header(rows: list[list[str]], decimal: str) -> bool:
     return any(a == "text" and b in ("number", "date") for a, b in zip(first, second))
 
 
-def _parse(path: Path, layout: TextLayout):
+def _parse(path: Path, layout: TextLayout, max_rows: int | None = None):
     import pandas as pd  # lazily: ~0.3 s to import
 
     if layout.delimiter is None:
@@ -186,6 +197,7 @@ def _parse(path: Path, layout: TextLayout):
             skip_blank_lines=True,
             engine="c",
             low_memory=False,
+            nrows=max_rows,
         )
     except pd.errors.EmptyDataError as exc:
         raise ReadError(f"'{path.name}' contains no data rows.") from exc

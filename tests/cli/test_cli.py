@@ -35,6 +35,17 @@ def test_info_needs_fs_for_mat_and_says_so_in_one_line(shared_data):
     assert json.loads(ok.stdout)["channels"] == ["X105_DE_time", "X105_FE_time", "X105_BA_time"]
 
 
+def test_info_takes_the_import_choices_time_column_and_units(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("elapsed_at,x,y\n" + "".join(f"{i * 0.002:.3f},{i % 7},{i % 3}\n" for i in range(400)))
+    out = run_cli("info", path, "--time-column", "elapsed_at", "--units", "x=g,y=mV", "--json")
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert info["fs"] == pytest.approx(500.0) and info["channels"] == ["x", "y"] and info["units"] == ["g", "mV"]
+    bad = run_cli("info", path, "--time-column", "x")
+    assert bad.returncode == 2 and "'x' cannot be the time column" in bad.stderr
+
+
 def test_detect_round_trip_reference_model_out_and_in(shared_data, tmp_path):
     fault = shared_data / "cwru" / "12k_DE" / "OR007@6_0.mat"
     healthy = shared_data / "cwru" / "Normal" / "Normal_0.mat"

@@ -284,3 +284,59 @@ def test_a_few_bad_values_become_nan_with_a_warning(tmp_path):
     assert rec.channel_names == ["Wert"]
     assert np.isnan(rec.data[7, 0]) and rec.data[8, 0] == 8.5
     assert "1 non-numeric value" in rec.meta["warnings"][0]
+
+
+# --- choices the file does not make: time column, units, first rows ---------------------
+
+
+def test_chosen_time_column_gives_the_rate(tmp_path):
+    path = tmp_path / "elapsed.csv"
+    path.write_text("elapsed_at,x\n" + "".join(f"{i * 0.004:.3f},{i % 5}\n" for i in range(500)))
+    with pytest.raises(MissingSamplingRateError):  # 'elapsed_at' is not a name the rules know
+        read_recording(path)
+    rec = read_recording(path, time_column="elapsed_at")
+    assert rec.fs_hz == pytest.approx(250.0)
+    assert rec.channel_names == ["x"]
+    assert read_recording(path, time_column="0").fs_hz == pytest.approx(250.0)  # by index
+
+
+def test_time_column_none_reads_every_column_as_data(shared_data):
+    path = shared_data / "nab/data/realKnownCause/nyc_taxi.csv"
+    auto = read_recording(path)
+    assert auto.channel_names == ["value"]
+    # The timestamps are text: with no time column they are skipped as a channel, and
+    # the rate must come from the user.
+    with pytest.raises(MissingSamplingRateError):
+        read_recording(path, time_column="none")
+    rec = read_recording(path, fs_hz=1 / 1800, time_column="none")
+    assert rec.channel_names == ["value"] and "timestamp" in rec.meta["skipped_columns"]
+
+
+def test_a_column_that_is_not_time_is_refused_with_its_name(shared_data):
+    path = shared_data / "skab/valve1/0.csv"
+    with pytest.raises(ReadError, match="'Current' cannot be the time column"):
+        read_recording(path, time_column="Current")
+    with pytest.raises(ReadError, match="Time column: No channel matches 'nope'"):
+        read_recording(path, time_column="nope")
+
+
+def test_time_column_applies_to_tables_only(shared_data):
+    with pytest.raises(ReadError, match="time column applies to text"):
+        read_recording(shared_data / "mitdb/119.hea", time_column="0")
+
+
+def test_units_for_all_or_per_channel(shared_data):
+    path = shared_data / "skab/valve1/0.csv"
+    assert set(c.unit for c in read_recording(path, units="g").channels) == {"g"}
+    rec = read_recording(path, units="Accelerometer1RMS=g,Current=A")
+    assert [c.unit for c in rec.channels[:3]] == ["g", "", "A"]
+    with pytest.raises(Exception, match="No channel matches 'Pressure2'"):
+        read_recording(path, units="Pressure2=bar")
+
+
+def test_max_rows_reads_the_head_of_a_table(shared_data):
+    path = shared_data / "skab/valve1/0.csv"
+    head = read_recording(path, max_rows=100)
+    full = read_recording(path)
+    assert head.n_samples == 100 and head.channel_names == full.channel_names
+    np.testing.assert_array_equal(head.data, full.data[:100])
