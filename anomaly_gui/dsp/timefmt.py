@@ -35,6 +35,15 @@ def format_time(seconds: float, decimals: int = 0) -> str:
     return text + (f".{int(frac):0{decimals}d}" if decimals > 0 else "")
 
 
+def format_duration(seconds: float) -> str:
+    """A length of time for a status line: ``12.34 s``, ``3:05.2 min``, ``1:02:03.4``."""
+    if seconds < 60:
+        return f"{seconds:.2f} s"
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(int(minutes), 60)
+    return f"{hours}:{minutes:02d}:{secs:04.1f}" if hours else f"{minutes}:{secs:04.1f} min"
+
+
 def format_clock(start_time: _dt.datetime, seconds: float, decimals: int = 0) -> str:
     """Wall-clock ``hh:mm:ss(.fff)`` of ``seconds`` after ``start_time`` (wraps at midnight)."""
     of_day = (seconds_of_day(start_time) + float(seconds)) % SECONDS_PER_DAY

@@ -141,8 +141,7 @@ class _ScreenshotRun(QObject):
         window = self._window
         notifications.set_headless_sink(self._fail)
         for opener in (window.opener, window.reference_opener):
-            opener.ask_rate = None  # missing information is an error here, not a question
-            opener.ask_choice = None
+            opener.ask_import = None  # missing information is an error here, not a question
         window.remember_layout = False  # a scripted 1400×900 window is not the user's layout
         window.confirm_close = False  # nobody is there to answer "save changes?"
         try:

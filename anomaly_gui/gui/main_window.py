@@ -9,11 +9,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea
 
 from .. import __version__
+from ..dsp.timefmt import format_duration
 from ..recording import Recording
 from . import file_dialogs, settings
 from .detection_controller import DetectionController
-from .dialogs.dataset_choice import ask_dataset
-from .dialogs.sampling_rate import ask_sampling_rate
+from .dialogs.import_dialog import ImportChoice, ask_import
 from .document import Document
 from .export_actions import Exporter
 from .navigation import Navigator
@@ -26,6 +26,7 @@ from .panels.threshold_panel import ThresholdPanel
 from .plot.segment_editor import SegmentEditor
 from .plot.signal_view import SignalView
 from .project_actions import ProjectManager, is_project
+from .recent_files import RecentFilesMenu
 from .retrain_controller import RetrainController, connect_bar
 from .review_actions import ReviewActions
 from .review_controller import ReviewController
@@ -44,14 +45,6 @@ def describe_recording(rec: Recording) -> str:
     )
 
 
-def format_duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.2f} s"
-    minutes, secs = divmod(seconds, 60)
-    hours, minutes = divmod(int(minutes), 60)
-    return f"{hours}:{minutes:02d}:{secs:04.1f}" if hours else f"{minutes}:{secs:04.1f} min"
-
-
 class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
@@ -67,10 +60,8 @@ class MainWindow(QMainWindow):
         self.channels_panel = ChannelsPanel()
         self.threshold_panel = ThresholdPanel()
         self.navigator = Navigator(self.view, self)
-        self.opener = RecordingOpener("open", self, ask_rate=self._ask_rate, ask_choice=self._ask_dataset)
-        self.reference_opener = RecordingOpener(
-            "reference", self, ask_rate=self._ask_rate, ask_choice=self._ask_dataset
-        )
+        self.opener = RecordingOpener("open", self, ask_import=self._ask_import)
+        self.reference_opener = RecordingOpener("reference", self, ask_import=self._ask_import)
         self.detection = DetectionController(self.document, self)
         self.editor = SegmentEditor(self.view)
         self.review_bar = ReviewBar()
@@ -128,8 +119,10 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.open_action = self._action(file_menu, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.import_action = self._action(file_menu, "&Import with options…", self.import_dialog, "Ctrl+I")
         self.open_project_action = self._action(file_menu, "Open &project…", self.projects.open_dialog,
                                                 "Ctrl+Shift+O")
+        self.recent = RecentFilesMenu(file_menu.addMenu("Open r&ecent"), self, self._open_recent)
         self.open_reference_action = self._action(file_menu, "Open &reference…", self.open_reference_dialog)
         file_menu.addSeparator()
         self.save_action = self._action(file_menu, "&Save project", self.projects.save, "Ctrl+S", enabled=False)
@@ -177,6 +170,10 @@ class MainWindow(QMainWindow):
         self.opener.opened.connect(lambda rec: doc.set_recording(rec, self.opener.channel_spec,
                                                                  self.opener.fs_hz))
         self.opener.busy_changed.connect(self._on_open_busy)
+        self.opener.opened.connect(lambda _rec: settings.remember_recent(
+            self.opener.path, self.opener.fs_hz, self.opener.channel_spec, self.opener.read_options))
+        for signal in (self.projects.opened, self.projects.saved):
+            signal.connect(settings.remember_recent)
         self.reference_opener.opened.connect(doc.set_reference)
         doc.recording_changed.connect(self._on_recording_changed)
         doc.reference_changed.connect(panel.set_reference)
@@ -234,6 +231,9 @@ class MainWindow(QMainWindow):
         if path:
             self.open_file(path)
 
+    def _open_recent(self, entry: dict) -> None:
+        self.open_file(entry["path"], entry.get("fs_hz"), entry.get("channels"), entry.get("options"))
+
     def open_reference_dialog(self) -> None:
         path = file_dialogs.choose_recording(self, "Open reference recording (healthy run)")
         if path:
@@ -246,14 +246,20 @@ class MainWindow(QMainWindow):
     def save_screenshot(self) -> None:
         file_dialogs.save_screenshot(self)
 
-    def _ask_dataset(self, file_name: str, choices: list) -> str | None:
-        return ask_dataset(self, file_name, choices)
+    def import_dialog(self) -> None:
+        """File ▸ Import: choose a file, then say how to read it while seeing a preview."""
+        path = file_dialogs.choose_recording(self, "Import recording")
+        if not path:
+            return
+        choice = self._ask_import(path, None, {}, "")
+        if choice is not None:
+            self.open_file(path, choice.fs_hz, None, choice.options)
 
-    def _ask_rate(self, file_name: str) -> float | None:
-        fs_hz = ask_sampling_rate(self, file_name, settings.last_sampling_rate_hz())
-        if fs_hz is not None:
-            settings.remember_sampling_rate_hz(fs_hz)
-        return fs_hz
+    def _ask_import(self, path: str, fs_hz: float | None, options: dict, problem: str) -> ImportChoice | None:
+        choice = ask_import(self, path, fs_hz, options, problem, settings.last_sampling_rate_hz())
+        if choice is not None and choice.fs_hz is not None:
+            settings.remember_sampling_rate_hz(choice.fs_hz)
+        return choice
 
     def _on_open_busy(self, busy: bool) -> None:
         if busy:

@@ -1,9 +1,9 @@
-"""Opening recordings off the GUI thread, asking for a sampling rate when the file has none."""
+"""Opening recordings off the GUI thread; the import dialog asks for what a file does not say."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -15,8 +15,10 @@ from ..tasks import TaskContext
 from . import notifications
 from .workers import TaskRunner
 
-AskRate = Callable[[str], "float | None"]
-AskChoice = Callable[[str, list], "str | None"]
+if TYPE_CHECKING:
+    from .dialogs.import_dialog import ImportChoice
+
+AskImport = Callable[[str, "float | None", dict, str], "ImportChoice | None"]
 
 
 def read_selected(
@@ -38,11 +40,10 @@ def read_selected(
 class RecordingOpener(QObject):
     """Reads one kind of file (the main recording, or a reference) in the background.
 
-    ``ask_rate(file_name)`` is called when the file states no sampling rate; it returns the
-    rate or None (give up). ``ask_choice(file_name, choices)`` is called when the file holds
-    several datasets/arrays and none was named; it gets the ``DatasetChoice`` list and returns
-    the chosen path or None.
-    Without them the missing information is reported like any other error.
+    ``ask_import(path, fs_hz, options, problem)`` is called when the file does not say
+    everything needed to open it (no sampling rate; several arrays and none named); it shows
+    the import dialog and returns an ``ImportChoice`` or None (give up). Without it the missing
+    information is reported like any other error.
 
     Signals
     -------
@@ -58,13 +59,11 @@ class RecordingOpener(QObject):
         self,
         name: str,
         parent_widget: QWidget,
-        ask_rate: AskRate | None = None,
-        ask_choice: AskChoice | None = None,
+        ask_import: AskImport | None = None,
     ) -> None:
         super().__init__(parent_widget)
         self._parent_widget = parent_widget
-        self.ask_rate = ask_rate
-        self.ask_choice = ask_choice
+        self.ask_import = ask_import
         self.runner = TaskRunner(name, self)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
@@ -73,6 +72,10 @@ class RecordingOpener(QObject):
         self.channel_spec: str | None = None
         self.fs_hz: float | None = None
         """The sampling rate given for the last file read (None: the file's own)."""
+        self.read_options: dict = {}
+        """The ``read_recording`` keywords the last file was read with."""
+        self.path: str | None = None
+        """The last file read."""
 
     def open(
         self,
@@ -91,24 +94,17 @@ class RecordingOpener(QObject):
         return self.runner.is_running
 
     def _on_finished(self, recording: Recording) -> None:
-        self.channel_spec = self._request[2] if self._request else None
-        self.fs_hz = self._request[1] if self._request else None
+        self.path, self.fs_hz, self.channel_spec, options = self._request or (None, None, None, {})
+        self.read_options = dict(options)
         self.opened.emit(recording)
 
     def _on_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, MissingSamplingRateError) and self.ask_rate is not None and self._request:
-            path, _fs, spec, options = self._request
-            fs_hz = self.ask_rate(Path(path).name)
-            if fs_hz is not None:
-                self.open(path, fs_hz, spec, options)
-                return
-            notifications.show_status(self._parent_widget, f"Opening {Path(path).name} was cancelled.")
-            return
-        if isinstance(exc, ChoiceRequiredError) and self.ask_choice is not None and self._request:
+        missing = isinstance(exc, (MissingSamplingRateError, ChoiceRequiredError))
+        if missing and self.ask_import is not None and self._request:
             path, fs_hz, spec, options = self._request
-            choice = self.ask_choice(Path(path).name, list(exc.choices))
+            choice = self.ask_import(path, fs_hz, options, str(exc))
             if choice is not None:
-                self.open(path, fs_hz, spec, dict(options, dataset=choice))
+                self.open(path, choice.fs_hz, spec, choice.options)
                 return
             notifications.show_status(self._parent_widget, f"Opening {Path(path).name} was cancelled.")
             return

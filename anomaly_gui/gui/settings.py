@@ -99,3 +99,36 @@ def advance_after_decision() -> bool:
 
 def set_advance_after_decision(on: bool) -> None:
     QSettings().setValue(_ADVANCE, bool(on))
+
+
+_RECENT = "paths/recent_files"
+MAX_RECENT = 10
+
+
+def recent_files() -> list[dict]:
+    """Recently opened files, newest first: ``{"path", "fs_hz", "channels", "options"}``
+    (a project has only ``path``), so a file reopens the way it was read."""
+    import json
+
+    try:
+        entries = json.loads(QSettings().value(_RECENT, "[]", type=str) or "[]")
+    except (TypeError, ValueError):
+        return []
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("path"), str)][:MAX_RECENT]
+
+
+def remember_recent(path: str | Path, fs_hz: float | None = None, channels: str | None = None,
+                    options: dict | None = None) -> None:
+    import json
+
+    entry = {"path": str(Path(path).resolve()), "fs_hz": fs_hz, "channels": channels, "options": dict(options or {})}
+    entries = [entry] + [e for e in recent_files() if e["path"] != entry["path"]]
+    QSettings().setValue(_RECENT, json.dumps(entries[:MAX_RECENT], default=str))
+
+
+def forget_recent(path: str | Path | None = None) -> None:
+    """Drop ``path`` from the recent files (None: clear the list)."""
+    import json
+
+    entries = [] if path is None else [e for e in recent_files() if e["path"] != str(path)]
+    QSettings().setValue(_RECENT, json.dumps(entries, default=str))

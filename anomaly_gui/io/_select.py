@@ -181,8 +181,8 @@ def _record_skipped(infos: Sequence[ChannelInfo], chosen: list[int], meta: dict,
     add_warning(
         meta,
         f"{len(skipped)} channel(s) not opened because their rate or length differs from the "
-        f"{len(chosen)} opened ({opened}): {', '.join(skipped)}; choose them with channels=... "
-        "or pass resample_to_hz=... to open every channel at one rate",
+        f"{len(chosen)} opened ({opened}): {', '.join(skipped)}; choose the channels to open "
+        "(--channels), or resample every channel to one rate (--resample HZ)",
     )
 
 

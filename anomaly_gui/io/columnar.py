@@ -77,3 +77,20 @@ def _read_table(path: Path):
         text = str(exc).strip().splitlines()
         message = (text[0] if text else type(exc).__name__)[:300]
         raise ReadError(f"'{path.name}' is not a readable {kind} file (truncated or corrupt?): {message}") from exc
+
+
+def column_names(path: Path) -> list[str]:
+    """The table's column names in file order, from its schema (no data is decoded)."""
+    head = read_head(path, 8)
+    try:
+        if head.startswith(b"PAR1"):
+            import pyarrow.parquet as pq
+
+            names = pq.read_schema(path).names
+        else:
+            import pyarrow.feather as feather
+
+            names = feather.read_table(path, memory_map=True).column_names
+    except Exception as exc:  # noqa: BLE001 - damaged file: read_columnar says what is wrong
+        raise ReadError(f"'{path.name}' is not a readable Parquet or Feather file: {exc}") from exc
+    return [str(n).strip() for n in names if not str(n).startswith("__index_level_")]

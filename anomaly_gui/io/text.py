@@ -214,3 +214,10 @@ def _column_names(frame, has_header: bool) -> list[str]:
         name = str(name).strip()
         names.append("" if name.startswith("Unnamed: ") else name)
     return names
+
+
+def column_names(path: Path) -> list[str]:
+    """The table's column names in file order (``chN`` without a header), from its first rows."""
+    layout = sniff_layout(path)
+    frame = _parse(path, layout, 5)
+    return [name or f"column {i}" for i, name in enumerate(_column_names(frame, layout.has_header))]

@@ -116,19 +116,55 @@ def window(qtbot):
     win.close()
 
 
+class ImportAnswers:
+    """Answers the import dialog the way a user would: the real dialog, its preview read in
+    its worker, the rate typed into its spin box (``rate``; None leaves it), ``adjust(dialog)``
+    for further choices, then Open; or Cancel (``cancel``). ``asked`` lists the problems
+    the dialog was opened with."""
+
+    def __init__(self, qtbot, monkeypatch) -> None:
+        self.qtbot = qtbot
+        self.asked: list[str] = []
+        self.dialogs: list = []
+        self.rate: float | None = 360.0
+        self.cancel = False
+        self.adjust = None
+        monkeypatch.setattr("anomaly_gui.gui.main_window.ask_import", self._answer)
+
+    def _answer(self, parent, path, fs_hz=None, options=None, problem="", default_rate_hz=1000.0):
+        from anomaly_gui.gui.dialogs.import_dialog import ImportDialog
+
+        self.asked.append(problem)
+        dialog = ImportDialog(path, parent, fs_hz, options, problem, default_rate_hz)
+        self.dialogs.append(dialog)
+        dialog.show()
+        try:
+            self.qtbot.waitUntil(lambda: dialog.preview is not None and not dialog.runner.is_running
+                                 and not dialog._timer.isActive(), timeout=20000)
+            if self.cancel:
+                dialog.reject()
+                return None
+            if self.rate is not None:
+                dialog.rate_check.setChecked(True)
+                dialog.rate_spin.setValue(self.rate)
+            if self.adjust is not None:
+                self.adjust(dialog)
+            self.qtbot.waitUntil(dialog.open_button.isEnabled, timeout=20000)
+            dialog.open_button.click()
+            return dialog.choice()
+        finally:
+            dialog.close()
+
+
 @pytest.fixture
-def answer_rate(monkeypatch):
-    """Answer the sampling-rate prompt with 360 Hz; returns the list of prompts seen."""
-    from PySide6.QtWidgets import QInputDialog
+def import_answers(qtbot, monkeypatch) -> ImportAnswers:
+    return ImportAnswers(qtbot, monkeypatch)
 
-    asked = []
 
-    def get_double(parent, title, label, *args, **kwargs):
-        asked.append(label)
-        return 360.0, True
-
-    monkeypatch.setattr(QInputDialog, "getDouble", get_double)
-    return asked
+@pytest.fixture
+def answer_rate(import_answers):
+    """Answer the import dialog with 360 Hz; returns the list of problems it was opened with."""
+    return import_answers.asked
 
 
 class Driver:

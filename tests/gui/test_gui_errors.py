@@ -54,15 +54,15 @@ def test_unexpected_errors_get_the_traceback_dialog(window, messages):
     assert len(messages.tracebacks) == 1 and messages.warnings == []
 
 
-def test_reference_with_another_rate_is_resampled_and_the_notice_shown(drive, window, short_wfdb, tmp_path, monkeypatch, qtbot, messages):
+def test_reference_with_another_rate_is_resampled_and_the_notice_shown(drive, window, short_wfdb, tmp_path,
+                                                                       import_answers, qtbot, messages):
     from anomaly_gui.io import read_recording
-    from PySide6.QtWidgets import QInputDialog
 
     drive.open_through_menu(short_wfdb)
     reference = read_recording(short_wfdb).data[: 360 * 20]
     ref_path = tmp_path / "healthy.npy"
     np.save(ref_path, np.ascontiguousarray(reference[::2]))  # half the samples → 180 Hz
-    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (180.0, True))
+    import_answers.rate = 180.0
     drive.choose_file(ref_path)
     with qtbot.waitSignal(window.document.reference_changed, timeout=10000):
         window.open_reference_action.trigger()

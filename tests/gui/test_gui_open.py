@@ -33,10 +33,9 @@ def test_open_npy_asks_for_the_rate_and_shows_every_channel(drive, window, short
     assert messages.warnings == [] and messages.tracebacks == []
 
 
-def test_cancelling_the_rate_prompt_keeps_the_window_empty(drive, window, short_npy, monkeypatch, qtbot, messages):
-    from PySide6.QtWidgets import QInputDialog
-
-    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (0.0, False))
+def test_cancelling_the_import_dialog_keeps_the_window_empty(drive, window, short_npy, import_answers, qtbot,
+                                                            messages):
+    import_answers.cancel = True
     drive.choose_file(short_npy)
     window.open_action.trigger()
     qtbot.waitUntil(lambda: not window.opener.is_busy, timeout=10000)
