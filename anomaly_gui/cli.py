@@ -314,7 +314,8 @@ def cmd_detect(args: argparse.Namespace) -> int:
         from .session.cli_commands import write_report, write_session
 
         if args.session_out:
-            write_session(args.session_out, rec, result, args.file, args.fs, args.channels)
+            options = {k: v for k, v in _reading_options(args).items() if v}
+            write_session(args.session_out, rec, result, args.file, args.fs, args.channels, options)
         if args.report:
             write_report(args.report, rec, result)
 

@@ -43,6 +43,7 @@ class Document(QObject):
         self.recording: Recording | None = None
         self.channel_spec: str | None = None
         self.fs_override: float | None = None
+        self.read_options: dict = {}
         self.reference: Recording | None = None
         self.result = None
         self.review = SessionController(self)
@@ -64,10 +65,11 @@ class Document(QObject):
 
     # -- changing ---------------------------------------------------------------------------
     def set_recording(self, recording: Recording, channel_spec: str | None = None,
-                      fs_override: float | None = None) -> None:
+                      fs_override: float | None = None, read_options: dict | None = None) -> None:
         self.recording = recording
         self.channel_spec = channel_spec
         self.fs_override = fs_override
+        self.read_options = dict(read_options or {})
         self.result = None
         self.review.clear()
         self.recording_changed.emit(recording)
@@ -91,7 +93,7 @@ class Document(QObject):
             self.result_changed.emit(result)
             return
         session = Session.from_detection(self.recording, result, self.recording.source, self.fs_override,
-                                         self.channel_spec)
+                                         self.channel_spec, self.read_options)
         session.labels = labels_for(domain_for(type(result.detector).__name__, self.recording))
         self.result = result
         # A detection is work worth keeping: snapshot it for recovery at once.
@@ -104,6 +106,7 @@ class Document(QObject):
         self.recording = session.recording
         self.channel_spec = session.channel_spec
         self.fs_override = session.fs_override
+        self.read_options = dict(session.read_options)
         self.result = None
         self.review.clear()
         self.recording_changed.emit(self.recording)

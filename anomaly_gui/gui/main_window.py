@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         doc, view, panel, detection = self.document, self.view, self.panel, self.detection
         self.opener.opened.connect(lambda rec: doc.set_recording(rec, self.opener.channel_spec,
-                                                                 self.opener.fs_hz))
+                                                                 self.opener.fs_hz, self.opener.read_options))
         self.opener.busy_changed.connect(self._on_open_busy)
         self.opener.opened.connect(lambda _rec: settings.remember_recent(
             self.opener.path, self.opener.fs_hz, self.opener.channel_spec, self.opener.read_options))

@@ -135,12 +135,13 @@ def export_main(argv: list[str]) -> int:
 
 
 def write_session(path: str | Path, recording, result, source_path: str | Path | None = None,
-                  fs_override: float | None = None, channel_spec: str | None = None) -> Path:
+                  fs_override: float | None = None, channel_spec: str | None = None,
+                  read_options: dict | None = None) -> Path:
     """Save a fresh detection as a project (``detect ... --session-out PROJECT``); returns its path."""
     from .project import save_project
     from .session import Session
 
-    session = Session.from_detection(recording, result, source_path, fs_override, channel_spec)
+    session = Session.from_detection(recording, result, source_path, fs_override, channel_spec, read_options)
     return save_project(session, path)
 
 

@@ -19,6 +19,8 @@ A project is a ZIP archive holding
         "relative_path": "../data/119.hea",  # from the project's folder (null across drives)
         "fs_override": null,                # --fs given when it was opened
         "channel_spec": null,               # channel selection ("MLII", "0,1", null = all)
+        "read_options": {},                 # import choices, read_recording keywords: dataset,
+                                            # time_column, units, channels, resample_to_hz, …
         "size": 1950000, "mtime": 1700000000.0   # of the source file, to verify it
       },
       "recording": {"fs_hz": 360.0, "n_samples": 650000, "channels": ["MLII", "V1"]},
@@ -105,7 +107,8 @@ def _jsonable(value):
 def _source_info(session: Session, project_path: Path) -> dict:
     src = session.source_path
     info = {"path": None, "relative_path": None, "fs_override": session.fs_override,
-            "channel_spec": session.channel_spec, "size": None, "mtime": None}
+            "channel_spec": session.channel_spec, "read_options": session.read_options,
+            "size": None, "mtime": None}
     if src is None:
         return info
     info["path"] = str(src)
@@ -349,6 +352,7 @@ def session_from_document(doc: dict, scores: np.ndarray | None, name: str = "pro
             source_path=src.get("path"),
             fs_override=src.get("fs_override"),
             channel_spec=src.get("channel_spec"),
+            read_options=dict(src.get("read_options") or {}),
             channel_names=list(rec.get("channels", [])),
             detection=detection,
             threshold=det.get("threshold"),
@@ -367,11 +371,12 @@ def session_from_document(doc: dict, scores: np.ndarray | None, name: str = "pro
 
 
 def load_source_recording(session: Session, source: Path):
-    """Read ``source`` as the session says (rate override, channel selection) and attach it."""
+    """Read ``source`` as the session says (rate override, import choices, channel selection)
+    and attach it."""
     from ..io import read_recording
     from ..recording import parse_channel_spec
 
-    rec = read_recording(source, fs_hz=session.fs_override)
+    rec = read_recording(source, fs_hz=session.fs_override, **session.read_options)
     rec = rec.select_channels(parse_channel_spec(session.channel_spec, rec.channel_names))
     if rec.n_samples != session.n_samples or abs(rec.fs_hz - session.fs_hz) > 1e-9 * session.fs_hz:
         raise ProjectFileError(

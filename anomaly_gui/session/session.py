@@ -120,9 +120,10 @@ class Session:
     ----------
     fs_hz, n_samples
         Rate and length of the (selected channels of the) recording.
-    source_path, fs_override, channel_spec
-        How to reload the recording: ``read_recording(source_path, fs_hz=fs_override)``,
-        then ``parse_channel_spec(channel_spec, ...)``.
+    source_path, fs_override, channel_spec, read_options
+        How to reload the recording: ``read_recording(source_path, fs_hz=fs_override,
+        **read_options)`` (the import choices: dataset, time column, units, channels,
+        resampling), then ``parse_channel_spec(channel_spec, ...)``.
     detection
         ``DetectionConfig.to_dict()`` of the run (plus any extra keys), or {}.
     threshold, scores
@@ -140,6 +141,7 @@ class Session:
         source_path: str | Path | None = None,
         fs_override: float | None = None,
         channel_spec: str | None = None,
+        read_options: dict | None = None,
         channel_names: list[str] | None = None,
         detection: dict | None = None,
         threshold: float | None = None,
@@ -156,6 +158,7 @@ class Session:
         self.source_path = Path(source_path).resolve() if source_path else None
         self.fs_override = fs_override
         self.channel_spec = channel_spec
+        self.read_options: dict = dict(read_options or {})
         self.channel_names = list(channel_names if channel_names is not None else (recording.channel_names if recording else []))
         self.detection: dict = dict(detection or {})
         self.threshold = None if threshold is None else float(threshold)
@@ -187,6 +190,7 @@ class Session:
         source_path: str | Path | None = None,
         fs_override: float | None = None,
         channel_spec: str | None = None,
+        read_options: dict | None = None,
     ) -> "Session":
         """A session for a fresh ``DetectionResult`` on ``recording``."""
         session = cls(
@@ -196,6 +200,7 @@ class Session:
             source_path=source_path if source_path is not None else recording.source,
             fs_override=fs_override,
             channel_spec=channel_spec,
+            read_options=read_options,
             detection=result.config.to_dict(),
             threshold=result.threshold,
             scores=result.scores,

@@ -153,3 +153,19 @@ def test_detection_result_with_model_round_trips(tmp_path, ecg_detection, ecg_so
     light = open_project(path, load_model=False)
     assert light.detector is None and light.detector_kind == "BeatAutoencoderDetector"
     assert light.training_history == session.training_history
+
+
+def test_import_choices_are_saved_and_the_source_is_read_with_them(tmp_path, shared_data):
+    from anomaly_gui.io import read_recording
+
+    source = shared_data / "formats" / "bdf" / "test_generator.bdf"
+    options = {"channels": ["ramp 7Hz", "sine 5Hz"], "resample_to_hz": 500.0, "units": "ramp 7Hz=V"}
+    rec = read_recording(source, **options)
+    session = Session(rec.fs_hz, rec.n_samples, recording=rec, source_path=source, read_options=options)
+    path = save_project(session, tmp_path / "mixed.agproj")
+    assert read_project_document(path)["source"]["read_options"] == options
+    opened = open_project(path)
+    assert opened.read_options == options
+    assert opened.recording.channel_names == ["ramp 7Hz", "sine 5Hz"] and opened.recording.fs_hz == 500.0
+    assert [c.unit for c in opened.recording.channels] == ["V", "uV"]
+    np.testing.assert_array_equal(opened.recording.data, rec.data)
