@@ -42,6 +42,27 @@ class ChannelLayout:
     def for_channels(cls, n_channels: int) -> "ChannelLayout":
         return cls(list(range(n_channels)), [ChannelDisplay() for _ in range(n_channels)])
 
+    def to_dict(self) -> dict:
+        """Plain JSON for a project's view state."""
+        return {"order": list(self.order), "displays": [
+            {"visible": d.visible, "auto_scale": d.auto_scale, "gain": d.gain,
+             "reference_range": list(d.reference_range) if d.reference_range else None}
+            for d in self.displays]}
+
+    @classmethod
+    def from_dict(cls, data: dict, n_channels: int) -> "ChannelLayout | None":
+        """The layout saved by ``to_dict``; None when it does not fit ``n_channels`` channels."""
+        try:
+            order = [int(k) for k in data["order"]]
+            displays = [ChannelDisplay(bool(d["visible"]), bool(d["auto_scale"]), float(d["gain"]),
+                                       tuple(map(float, d["reference_range"])) if d.get("reference_range") else None)
+                        for d in data["displays"]]
+        except (KeyError, TypeError, ValueError):
+            return None
+        if sorted(order) != list(range(n_channels)) or len(displays) != n_channels:
+            return None
+        return cls(order, displays)
+
     def visible_order(self) -> list[int]:
         """Channel indices drawn, top to bottom."""
         return [k for k in self.order if self.displays[k].visible]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from ..session.autosave import discard_recovery, find_recoverable, recover_with_stack
 from ..session.project import PROJECT_SUFFIX, SourceChangedError, SourceMissingError, open_project, save_project
 from . import file_dialogs, notifications, settings
+from .channel_layout import ChannelLayout
 from .dialogs import review_prompts
 from .workers import TaskRunner
 
@@ -73,7 +74,7 @@ class ProjectManager(QObject):
     def _save_to(self, path) -> bool:
         session = self.document.session
         x0, x1 = self.view.x_range()
-        session.set_view_state(x_range=[x0, x1])
+        session.set_view_state(x_range=[x0, x1], channels=self.view.channel_layout.to_dict())
         try:
             written = save_project(session, path)
         except Exception as exc:  # noqa: BLE001 - one route for every error
@@ -144,6 +145,9 @@ class ProjectManager(QObject):
         x_range = session.view_state.get("x_range")
         if x_range and len(x_range) == 2:
             self.view.set_x_range(float(x_range[0]), float(x_range[1]))
+        layout = ChannelLayout.from_dict(session.view_state.get("channels") or {}, len(session.channel_names))
+        if layout is not None:
+            self.view.apply_channel_layout(layout)
         if session.source_path is not None:
             settings.remember_directory(session.source_path)
         if kind == "project":

@@ -64,6 +64,11 @@ def test_save_close_and_reopen_restores_the_review(reviewed, qtbot, monkeypatch,
     line.setValue(session.threshold * 0.98)
     line.sigPositionChangeFinished.emit(line)  # a re-threshold belongs to the review too
     w.view.set_x_range(12.5, 22.5)
+    channels = w.channels_panel  # channel settings: V1 above MLII, MLII twice as tall
+    channels.move_requested.emit(1, -1)
+    channels.gain_requested.emit(0, 2.0)
+    layout = w.view.channel_layout.to_dict()
+    assert layout["order"] == [1, 0] and layout["displays"][0]["gain"] == 2.0
     expected, threshold, labels = state(session), session.threshold, list(session.labels)
     detection = dict(session.detection)
     assert w.windowTitle().startswith("Untitled*")
@@ -87,6 +92,8 @@ def test_save_close_and_reopen_restores_the_review(reviewed, qtbot, monkeypatch,
     assert reopened.threshold == threshold and reopened.labels == labels and reopened.detection == detection
     assert reopened.channel_spec is None and reopened.recording.n_samples == session.n_samples
     assert np.allclose(second_window.view.x_range(), (12.5, 22.5))
+    assert second_window.view.channel_layout.to_dict() == layout
+    assert second_window.view.channel_layout.visible_order() == [1, 0]
     assert second_window.view.score_track.threshold == threshold
     panel = second_window.threshold_panel  # the threshold dock follows opened projects too
     assert panel.isEnabled() and f"at threshold {threshold:.4g}" in panel.count_label.text()

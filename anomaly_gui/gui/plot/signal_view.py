@@ -309,6 +309,12 @@ class SignalView(QWidget):
         self._relayout()
         self._channels_edited()
 
+    def apply_channel_layout(self, layout: ChannelLayout) -> None:
+        """Show the channels in ``layout``'s order, visibility and scale (a reopened project)."""
+        self.channel_layout = layout
+        self._relayout()
+        self._channels_edited()
+
     def move_channel(self, channel: int, delta: int) -> None:
         """Move ``channel`` ``delta`` places down the stack (negative: up)."""
         if self.channel_layout.move(channel, delta):
