@@ -77,3 +77,20 @@ def test_y_axis_follows_the_visible_data(view, qtbot):
     qtbot.waitUntil(lambda: view.channel_plots[0].getViewBox().viewRange()[1][1] < 50, timeout=2000)
     view.set_x_range(45.0, 65.0)
     qtbot.waitUntil(lambda: view.channel_plots[0].getViewBox().viewRange()[1][1] >= 100, timeout=2000)
+
+
+def test_envelope_lines_stay_connected_keep_extremes_and_gaps():
+    from anomaly_gui.gui.plot.stack_plots import column_lines
+
+    rng = np.random.default_rng(4)
+    lo = np.cumsum(rng.normal(0, 3, 400)).astype(np.float32)
+    hi = lo + rng.uniform(0, 2, 400).astype(np.float32)
+    lo[200:210] = hi[200:210] = np.nan  # a gap in the recording
+    y = np.stack([lo, hi], 1).reshape(-1)
+    lines = column_lines(y).reshape(-1, 2)
+    assert np.nanmin(lines) == np.nanmin(lo) and np.nanmax(lines) == np.nanmax(hi)
+    assert np.all((lines[:, 0] <= lo) | np.isnan(lo)) and np.all((lines[:, 1] >= hi) | np.isnan(hi))
+    ok = ~np.isnan(lines[1:, 0]) & ~np.isnan(lines[:-1, 0])
+    # every line reaches its left neighbour's range: no vertical break in the trace
+    assert np.all((lines[1:, 0] <= lines[:-1, 1])[ok] & (lines[1:, 1] >= lines[:-1, 0])[ok])
+    assert np.isnan(lines[200:210]).all()

@@ -60,9 +60,34 @@ def update_label_style(plots: list[pg.PlotItem], tags: list[pg.TextItem]) -> Non
 
 
 def set_points(curve: pg.PlotCurveItem, t: np.ndarray, y: np.ndarray) -> None:
-    """New points; NaN (gaps) only costs pyqtgraph's finite check when there is some."""
+    """New points; NaN (gaps) only costs pyqtgraph's finite check when there is some.
+
+    A min–max envelope (``t`` in equal pairs: each pixel bin's min and max at its centre) is
+    drawn as one vertical line per bin (evenly spaced), stretched to meet its left neighbour's
+    range so the trace stays connected: half the pixels of the zigzag through min, max, next min (whose
+    diagonals repaint each column), drawn with ``drawLines`` instead of a path.
+    """
     finite = bool(np.isfinite(y).all())
+    if len(t) >= 2 and t[0] == t[1]:
+        # Bins follow pyramid blocks, so their centres are up to a pixel uneven; evenly spaced
+        # lines (each within a pixel of its bin) leave no empty pixel column in a dense trace.
+        even = np.repeat(np.linspace(t[0], t[-1], len(t) // 2), 2)
+        curve.setSegmentedLineMode("on")
+        curve.setData(even, column_lines(y), connect="pairs", skipFiniteCheck=finite)
+        return
+    curve.setSegmentedLineMode("auto")
     curve.setData(t, y, connect="all" if finite else "finite", skipFiniteCheck=finite)
+
+
+def column_lines(y: np.ndarray) -> np.ndarray:
+    """Envelope points ``(min, max)`` per bin, each bin's line reaching its left neighbour's
+    range (a gap, NaN, stays a gap and is not reached across)."""
+    pairs = np.asarray(y, dtype=np.float32).reshape(-1, 2)
+    lo, hi = pairs[:, 0].copy(), pairs[:, 1].copy()
+    with np.errstate(invalid="ignore"):
+        lo[1:] = np.where(np.isnan(lo[1:]), np.nan, np.fmin(lo[1:], pairs[:-1, 1]))
+        hi[1:] = np.where(np.isnan(hi[1:]), np.nan, np.fmax(hi[1:], pairs[:-1, 0]))
+    return np.stack([lo, hi], axis=1).reshape(-1)
 
 
 def extremes(y: np.ndarray) -> tuple[float, float]:
