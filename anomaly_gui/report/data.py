@@ -42,6 +42,18 @@ class ReportData:
     app_version: str = __version__
 
     @property
+    def threshold_text(self) -> str:
+        """The threshold, and whether the review moved it from what the detection chose."""
+        if self.threshold is None:
+            return "—"
+        text = f"{self.threshold:.6g}"
+        detected = self.settings.get("detected_threshold")
+        if detected is not None and abs(float(detected) - self.threshold) > 1e-9 * max(1.0, abs(self.threshold)):
+            rule = self.settings.get("threshold", "auto")
+            text += f" (set during review; the detection's rule '{rule}' gave {float(detected):.6g})"
+        return text
+
+    @property
     def duration_s(self) -> float:
         return self.n_samples / self.fs_hz
 
@@ -94,10 +106,6 @@ def model_summary(detector: Any, settings: dict, kind: str = "") -> dict:
     return out
 
 
-def _history(history) -> list[dict]:
-    return [dict(h.__dict__) if not isinstance(h, dict) else dict(h) for h in (history or [])]
-
-
 def report_from_session(session, *, title: str | None = None, context_s: float = 1.0,
                         max_thumbnails: int = DEFAULT_MAX_THUMBNAILS) -> ReportData:
     """Report content for a review session (its segments with their review state)."""
@@ -132,28 +140,8 @@ def report_from_session(session, *, title: str | None = None, context_s: float =
 def report_from_result(recording: Recording, result, *, title: str | None = None, context_s: float = 1.0,
                        max_thumbnails: int = DEFAULT_MAX_THUMBNAILS) -> ReportData:
     """Report content for a fresh ``DetectionResult`` (every segment pending)."""
-    history = _history(getattr(result.detector, "history_", []))
-    settings = result.config.to_dict()
-    model = model_summary(result.detector, settings)
-    if history:
-        model["epochs_trained"] = len(history)
-        model["best_val_loss"] = min(h["val_loss"] for h in history)
-    source = str(recording.source) if recording.source else recording.display_name
-    return ReportData(
-        title=title or f"Anomaly detection — {recording.display_name}",
-        source=source,
-        fs_hz=recording.fs_hz,
-        n_samples=recording.n_samples,
-        channels=[(c.name, c.unit) for c in recording.channels],
-        start_time=recording.start_time,
-        settings=settings,
-        threshold=result.threshold,
-        training=result.source_description,
-        model=model,
-        history=history,
-        segments=list(result.segments),
-        recording=recording,
-        scores=result.scores,
-        context_s=context_s,
-        max_thumbnails=max_thumbnails,
-    )
+    from ..session.session import Session
+
+    return report_from_session(Session.from_detection(recording, result),
+                               title=title or f"Anomaly detection — {recording.display_name}",
+                               context_s=context_s, max_thumbnails=max_thumbnails)

@@ -57,7 +57,7 @@ def render_html(data: ReportData) -> str:
         ]),
         "<h2>Detection</h2>",
         _kv([
-            ("Threshold", "—" if data.threshold is None else f"{data.threshold:.6g}"),
+            ("Threshold", data.threshold_text),
             ("Trained on", data.training or "—"),
             ("Segments", f"{len(data.segments)} ({counts['accepted']} accepted, {counts['rejected']} rejected, "
                          f"{counts['pending']} pending)"),

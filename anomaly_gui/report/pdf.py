@@ -41,7 +41,7 @@ def _summary_page(data: ReportData):
         f"Start time:    {data.start_time.isoformat() if data.start_time else 'not stated'}",
         f"Channels:      {_cut(', '.join(n for n, _ in data.channels), 80)}",
         "",
-        f"Threshold:     {'—' if data.threshold is None else f'{data.threshold:.6g}'}",
+        f"Threshold:     {_cut(data.threshold_text, 90)}",
         f"Trained on:    {data.training or '—'}",
         f"Segments:      {len(data.segments)} ({counts['accepted']} accepted, {counts['rejected']} rejected, "
         f"{counts['pending']} pending)",

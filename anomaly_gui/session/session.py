@@ -201,7 +201,7 @@ class Session:
             fs_override=fs_override,
             channel_spec=channel_spec,
             read_options=read_options,
-            detection=result.config.to_dict(),
+            detection={**result.config.to_dict(), "detected_threshold": result.threshold},
             threshold=result.threshold,
             scores=result.scores,
             segments=result.segments,

@@ -88,3 +88,18 @@ def test_overview_images(tmp_path, ecg_recording, reviewed_segments):
         render_overview_png(session, tmp_path / "o.bmp")
     with pytest.raises(Exception, match="empty"):
         render_overview_png(session, tmp_path / "e.png", 30, 10)
+
+
+def test_a_threshold_moved_during_review_is_reported_as_such(tmp_path, ecg_recording):
+    from anomaly_gui.detect.config import DetectionConfig
+    from anomaly_gui.detect.pipeline import run_detection
+    from anomaly_gui.session.commands import CommandStack, rethreshold
+
+    result = run_detection(ecg_recording, DetectionConfig(epochs=1))
+    session = Session.from_detection(ecg_recording, result)
+    fresh = write_report(tmp_path / "fresh.html", report_from_session(session)).read_text(encoding="utf-8")
+    assert f"{result.threshold:.6g}" in fresh and "set during review" not in fresh
+    CommandStack(session).push(rethreshold(session, result.threshold * 1.5))
+    moved = write_report(tmp_path / "moved.html", report_from_session(session)).read_text(encoding="utf-8")
+    assert (f"{result.threshold * 1.5:.6g} (set during review; the detection&#x27;s rule &#x27;auto&#x27; "
+            f"gave {result.threshold:.6g})") in moved
