@@ -26,6 +26,9 @@ def new_time_plot(time_axis: TimeAxisItem | None = None) -> pg.PlotItem:
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=True, y=False)  # wheel and drag move through time; y follows data
     plot.hideButtons()
+    # The view sets every range itself; pyqtgraph's auto-range would measure every item's
+    # data bounds again after each new set of points.
+    plot.getViewBox().disableAutoRange()
     if time_axis is not None:
         plot.hideAxis("bottom")
     for name in ("left", "bottom", "top", "right"):

@@ -30,6 +30,9 @@ class TimeAxisItem(pg.AxisItem):
     def __init__(self, orientation: str = "bottom", **kwargs) -> None:
         super().__init__(orientation, **kwargs)
         self.enableAutoSIPrefix(False)
+        # Labels on the major ticks only: pyqtgraph otherwise formats and measures the text of
+        # every minor tick too, on each frame, to decide not to show it.
+        self.setStyle(maxTextLevel=0)
         self._start_time: _dt.datetime | None = None
         self._clock = False
         self._tick_cache = None
