@@ -312,6 +312,8 @@ class MainWindow(QMainWindow):
         inputs = panel_inputs(self.document.session)
         if inputs is not None:
             self.threshold_panel.set_result(*inputs)
+        else:
+            self.threshold_panel.clear()
 
     def _show_scores(self) -> None:
         session = self.document.session
@@ -326,6 +328,9 @@ class MainWindow(QMainWindow):
         if threshold is not None:
             self.view.set_threshold(threshold)
         self.threshold_panel.set_threshold(threshold)
+        segments = self.document.segments
+        if segments is not None and self.panel.progress_bar.format().startswith("Done"):
+            self.panel.finish_progress(f"Done · {len(segments)} segment(s)")
 
     def _on_retrain_running(self, running: bool) -> None:
         self.retrain_action.setEnabled(not running and self.document.session is not None)

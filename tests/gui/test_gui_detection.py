@@ -71,6 +71,12 @@ def test_dragging_the_threshold_resegments(drive, window, short_npy, answer_rate
     np.testing.assert_allclose(window.view.overlays[0].intervals_s, _expected_intervals_s(expected))
     assert window.document.threshold == new_threshold
     assert f"{new_threshold:.4g}" in window.table.summary.text()
+    assert window.panel.progress_bar.format() == f"Done · {len(expected)} segment(s)"
+    assert f"{len(expected)} segment(s) at threshold" in window.threshold_panel.count_label.text()
+    # another recording: the threshold dock has nothing to show until the next detection
+    drive.open_through_menu(short_npy)
+    assert not window.threshold_panel.isEnabled()
+    assert window.threshold_panel.count_label.text() == "No scores yet"
 
 
 def test_clicking_a_row_zooms_to_the_segment_and_highlights_it(drive, window, short_wfdb, qtbot):

@@ -112,6 +112,14 @@ class ThresholdPanel(QWidget):
         self.slider.blockSignals(False)
         self.set_threshold(threshold)
 
+    def clear(self) -> None:
+        """No scores (a new recording, a session without a detection)."""
+        self._preview_timer.stop()
+        self._auto, self._quantiles, self._count = None, None, None
+        self._bars.clear()
+        self.count_label.setText("No scores yet")
+        self.setEnabled(False)
+
     def set_threshold(self, threshold: float | None) -> None:
         """Follow a threshold set elsewhere (the line on the score track, undo)."""
         if threshold is None or self._count is None:
