@@ -162,6 +162,12 @@ def _detect_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, metavar="N", help="training epochs (default: 15)")
     p.add_argument("--threshold", metavar="auto|pNN|VALUE", help="flagging threshold (default: auto)")
     p.add_argument("--seed", type=int, metavar="N", help="random seed (default: 0)")
+    p.add_argument(
+        "--precision",
+        choices=("auto", "float32"),
+        help="scoring arithmetic: auto (bfloat16 where the CPU has it and it agrees with float32; "
+        "default) or float32 (identical scores on every machine)",
+    )
     p.add_argument("--segments-out", metavar="PATH.csv|.json", help="write the segments")
     p.add_argument("--scores-out", metavar="PATH.npy", help="write one float32 score per sample")
     p.add_argument("--model-out", metavar="PATH", help="save the trained model")
@@ -291,6 +297,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
             "epochs": args.epochs,
             "threshold": args.threshold,
             "seed": args.seed,
+            "scoring_precision": args.precision,
         }.items()
         if v is not None
     }

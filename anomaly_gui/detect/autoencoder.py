@@ -9,6 +9,7 @@ import numpy as np
 from ..dsp.normalise import ChannelScaler
 from ..dsp.windows import OverlapAverager, gather_windows, masked_window_starts, window_starts
 from ..errors import DataError
+from ..model.inference import WindowErrors
 from ..tasks import NULL_TASK, TaskContext
 from .config import DetectionConfig
 
@@ -103,19 +104,15 @@ class AutoencoderDetector:
         all_starts = window_starts(n, cfg.window, stride)
         per_chunk = max(1, SCORE_CHUNK // stride)
         self.net_.eval()
-        with torch.inference_mode():
-            for c0 in range(0, len(all_starts), per_chunk):
-                ctx.check_cancelled()
-                starts = all_starts[c0 : c0 + per_chunk]
-                i0, i1 = int(starts[0]), int(starts[-1]) + cfg.window
-                x = self.scaler_.transform(data[i0:i1])
-                windows = torch.from_numpy(gather_windows(x, starts - i0, cfg.window))
-                errors = np.empty(windows.shape, np.float32)
-                for b in range(0, len(windows), 1024):
-                    w = windows[b : b + 1024]
-                    errors[b : b + 1024] = ((self.net_(w) - w) ** 2).numpy()
-                averager.add(starts, errors, stride)
-                ctx.progress(min(1.0, (c0 + len(starts)) / len(all_starts)), "Scoring")
+        window_errors = WindowErrors(self.net_, len(all_starts), cfg.scoring_precision == "auto")
+        for c0 in range(0, len(all_starts), per_chunk):
+            ctx.check_cancelled()
+            starts = all_starts[c0 : c0 + per_chunk]
+            i0, i1 = int(starts[0]), int(starts[-1]) + cfg.window
+            x = self.scaler_.transform(data[i0:i1])
+            averager.add(starts, window_errors(torch.from_numpy(gather_windows(x, starts - i0, cfg.window))), stride)
+            ctx.progress(min(1.0, (c0 + len(starts)) / len(all_starts)), "Scoring")
+        self.scoring_precision_ = window_errors.precision
         result = averager.result()
         if cfg.smoothing > 1:
             from scipy.ndimage import uniform_filter1d

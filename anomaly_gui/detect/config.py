@@ -25,6 +25,10 @@ class DetectionConfig:
     normalisation and score statistics on the recording it scores.
     ``min_duration_s`` / ``merge_gap_s`` of ``None`` derive from the window length:
     a quarter window and half a window.
+    ``scoring_precision``: ``"auto"`` scores long recordings in bfloat16 on CPUs that compute
+    it natively when it agrees with float32 (see ``model.inference``; scores within about 1 %,
+    several times faster); ``"float32"`` always scores in float32 (identical scores on every
+    machine).
     """
 
     model: str = "ae"
@@ -49,6 +53,7 @@ class DetectionConfig:
     adapt_saved_beat_model: bool = True
     min_duration_s: float | None = None
     merge_gap_s: float | None = None
+    scoring_precision: str = "auto"
 
     def __post_init__(self) -> None:
         if self.model not in MODEL_KINDS:
@@ -62,6 +67,8 @@ class DetectionConfig:
         if self.epochs < 1:
             raise AnomalyGuiError("Epochs must be at least 1.")
         parse_threshold(self.threshold)
+        if self.scoring_precision not in ("auto", "float32"):
+            raise AnomalyGuiError(f"Scoring precision must be 'auto' or 'float32', got '{self.scoring_precision}'.")
 
     def to_dict(self) -> dict:
         return asdict(self)

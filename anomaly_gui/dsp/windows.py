@@ -71,5 +71,9 @@ class OverlapAverager:
             self.count[start : start + window] += 1.0
 
     def result(self) -> np.ndarray:
-        count = np.maximum(self.count, 1.0)[:, None]
-        return self.total / count
+        """The per-sample means, computed in place: the averager is spent afterwards (on a
+        24 h recording a second ``(n, ch)`` array would be a quarter of a gigabyte)."""
+        np.maximum(self.count, 1.0, out=self.count)
+        self.total /= self.count[:, None]
+        self.count = np.ones(0, np.float32)
+        return self.total
