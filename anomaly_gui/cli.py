@@ -341,6 +341,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
                 "train_s": round(result.timings["train_s"], 4),
                 "score_s": round(result.timings["score_s"], 4),
             },
+            "notices": list(result.notices),
         }
         print(json.dumps(doc))
         return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import shutil
 import subprocess
 import sys
@@ -43,11 +43,18 @@ def generate(path: Path, hours: float) -> int:
 
 
 def run(args: list[str]) -> tuple[dict, float, float]:
+    """Run one command; its JSON output, wall time and its own peak resident memory (MB)."""
     started = time.perf_counter()
-    out = subprocess.run(args, capture_output=True, text=True, check=True)
-    wall = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-    return json.loads(out.stdout), wall, peak_mb
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            raise RuntimeError(f"{' '.join(args[:4])} … failed: {err.read()[-2000:]}")
+        return json.loads(out.read()), wall, usage.ru_maxrss / 1024.0
 
 
 def main() -> int:
@@ -61,7 +68,7 @@ def main() -> int:
         n = generate(path, a.hours)
         model = folder / "model.pt"
         cli = [sys.executable, "-m", "anomaly_gui", "detect", str(path), "--fs", str(FS)]
-        trained, train_wall, _ = run(cli + ["--train-range", "0:600", "--model-out", str(model), "--json"])
+        trained, train_wall, train_peak_mb = run(cli + ["--train-range", "0:600", "--model-out", str(model), "--json"])
         scored, wall, peak_mb = run(cli + ["--model-in", str(model), "--json"])
         data_mb = n * 2 * 4 / 2**20
         report = {
@@ -76,6 +83,8 @@ def main() -> int:
             "samples_per_s_per_channel": round(n / scored["timings"]["score_s"]),
             "peak_rss_mb": round(peak_mb, 1),
             "peak_rss_over_float32_size": round(peak_mb / data_mb, 2),
+            "train_and_score_peak_rss_mb": round(train_peak_mb, 1),
+            "scoring_precision": "bfloat16" if any("bfloat16" in n for n in scored.get("notices", [])) else "float32",
             "segments": len(scored["segments"]),
         }
         print(json.dumps(report, indent=2))

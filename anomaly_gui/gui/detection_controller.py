@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 from PySide6.QtCore import QObject, Signal
@@ -27,38 +28,54 @@ def detect(recording: Recording, config: DetectionConfig, source, ctx: QtTaskCon
     return run_detection(recording, config, source, ctx, on_epoch=ctx.epoch_finished)
 
 
+MAX_KEPT_RESULTS = 6
+
+
 class DetectionController(QObject):
     """One detection at a time; its result replaces the previous one only when it succeeds.
+
+    A run started with a ``track`` name does not touch the review: its result comes out as
+    ``track_ready`` (another score track). Results are kept per recording and settings, so
+    asking again for a model that already ran (as the main result or as a track) reuses its
+    scores instead of training again.
 
     Signals
     -------
     notices_changed(list)
         Lines to show the user after a run (e.g. the reference was resampled).
     run_ended(str)
-        "finished", "cancelled" or "failed".
+        "finished", "track", "cancelled" or "failed".
+    track_ready(str, object)
+        The name and the ``DetectionResult`` of a run started as a score track.
     """
 
     notices_changed = Signal(list)
     run_ended = Signal(str)
+    track_ready = Signal(str, object)
 
     def __init__(self, document: Document, parent_widget: QWidget) -> None:
         super().__init__(parent_widget)
         self._document = document
         self._parent_widget = parent_widget
         self._recording_at_start: Recording | None = None
+        self._track: str | None = None
+        self._key: str = ""
+        self._results: dict[str, object] = {}  # settings key -> DetectionResult, this recording
         self.runner = TaskRunner("detection", self)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)
         # A result computed for a file that is no longer shown is worthless.
-        document.recording_changed.connect(lambda _rec: self.runner.cancel())
+        document.recording_changed.connect(self._forget_recording)
 
     @property
     def is_running(self) -> bool:
         return self.runner.is_running
 
-    def start(self, config: DetectionConfig, kind: str, range_s: tuple[float, float] | None) -> bool:
-        """Start a run on the current recording; False (and a message) when it cannot start."""
+    def start(self, config: DetectionConfig, kind: str, range_s: tuple[float, float] | None,
+              track: str | None = None) -> bool:
+        """Start a run on the current recording (as the score track ``track`` when given);
+        False (and a message) when it cannot start."""
         from ..detect.pipeline import TrainingSource
 
         recording = self._document.recording
@@ -78,15 +95,31 @@ class DetectionController(QObject):
         except Exception as exc:  # noqa: BLE001 - one route for every error
             notifications.report_error(exc, self._parent_widget, "Cannot start detection")
             return False
-        self._recording_at_start = recording
+        self._recording_at_start, self._track = recording, track
+        self._key = json.dumps([config.to_dict(), kind, source.range_s, id(source.reference)], sort_keys=True)
+        if self._key in self._results:  # computed before: no need to train and score again
+            self._on_finished(self._results[self._key])
+            return True
         self.runner.start(lambda ctx: detect(recording, config, source, ctx))
         return True
+
+    def _forget_recording(self, _recording) -> None:
+        self.runner.cancel()
+        self._results.clear()
 
     def cancel(self) -> None:
         self.runner.cancel()
 
     def _on_finished(self, result) -> None:
         if self._recording_at_start is not self._document.recording:
+            return
+        self._results[self._key] = result
+        while len(self._results) > MAX_KEPT_RESULTS:  # each holds per-sample scores: keep a few
+            del self._results[next(iter(self._results))]
+        if self._track is not None:
+            self.track_ready.emit(self._track, result)
+            notifications.show_status(self._parent_widget, f"Score track added: {self._track}", 10000)
+            self.run_ended.emit("track")
             return
         self._document.set_result(result)
         notices = list(result.notices)

@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
                                            "Ctrl+Shift+R", enabled=False)
         self.cancel_retrain_action = self._action(detection_menu, "Cancel retraining", self.retrain.cancel,
                                                   enabled=False)
+        self.clear_tracks_action = self._action(detection_menu, "Remove the extra score &tracks",
+                                                self.view.comparisons.clear)
         detection_menu.addSeparator()
         self.label_set_action = self._action(detection_menu, "Edit &label set…", self.edit_label_set)
         help_menu = self.menuBar().addMenu("&Help")
@@ -188,6 +190,9 @@ class MainWindow(QMainWindow):
         view.training_range_changed.connect(panel.set_training_range)
         panel.training_kind_changed.connect(lambda kind: view.set_training_range_visible(kind == "range"))
         panel.detect_requested.connect(self.start_detection)
+        panel.track_requested.connect(lambda: detection.start(
+            panel.config(), panel.training_kind(), view.training_range(), track=panel.model_label()))
+        detection.track_ready.connect(lambda name, result: view.add_score_track(name, result.scores, result.threshold))
         panel.cancel_requested.connect(detection.cancel)
         panel.reference_requested.connect(self.open_reference_dialog)
         detection.runner.started.connect(lambda _id: panel.start_progress())
@@ -272,7 +277,7 @@ class MainWindow(QMainWindow):
         self.detection.start(self.panel.config(), self.panel.training_kind(), self.view.training_range())
 
     def _on_detection_ended(self, how: str) -> None:
-        texts = {"cancelled": "Cancelled", "failed": "Failed"}
+        texts = {"cancelled": "Cancelled", "failed": "Failed", "track": "Score track added"}
         if how == "finished" and self.document.segments is not None:
             count = len(self.document.segments)
             self.panel.finish_progress(f"Done · {count} segment(s)")

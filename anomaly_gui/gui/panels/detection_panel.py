@@ -63,6 +63,7 @@ class DetectionPanel(QWidget):
 
     detect_requested = Signal()
     cancel_requested = Signal()
+    track_requested = Signal()
     reference_requested = Signal()
     training_kind_changed = Signal(str)
 
@@ -137,6 +138,11 @@ class DetectionPanel(QWidget):
         self.detect_button.clicked.connect(self.detect_requested)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_requested)
+        self.track_button = QPushButton("Add as score track")
+        self.track_button.setToolTip(
+            "Run the chosen model too and show its scores as another track above the anomaly score, "
+            "where detectors that agree are shaded; the segments under review stay as they are")
+        self.track_button.clicked.connect(self.track_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.detect_button, 2)
         buttons.addWidget(self.cancel_button, 1)
@@ -158,6 +164,7 @@ class DetectionPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(settings)
         layout.addLayout(buttons)
+        layout.addWidget(self.track_button)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.loss_plot)
         layout.addWidget(self.message_label)
@@ -237,13 +244,19 @@ class DetectionPanel(QWidget):
                 f"{recording.duration_s:.1f} s"
             )
 
+    def model_label(self) -> str:
+        """The chosen model as the window names it (e.g. "Isolation Forest")."""
+        return self.model_combo.currentText()
+
     def set_recording_loaded(self, loaded: bool) -> None:
         self._loaded = loaded
         self.detect_button.setEnabled(loaded and not self._running)
+        self.track_button.setEnabled(loaded and not self._running)
 
     def set_running(self, running: bool) -> None:
         self._running = running
         self.detect_button.setEnabled(not running and self._loaded)
+        self.track_button.setEnabled(not running and self._loaded)
         self.cancel_button.setEnabled(running)
         for widget in (self.model_combo, self.windowing_combo, self.training_combo, self.reference_button,
                        self.epochs_spin, self.threshold_combo, self.seed_spin):

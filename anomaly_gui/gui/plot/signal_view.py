@@ -20,6 +20,7 @@ from ...recording import Recording
 from ...segments import SegmentSet
 from ..channel_layout import ChannelLayout
 from .annotation_markers import AnnotationMarkers
+from .comparison_tracks import AGREEMENT_COLOR, ComparisonTracks
 from .cursors import MeasurementCursors, amplitude_text, is_ecg_unit, readout_text
 from .envelope import follow_range
 from .grid import StackGrid
@@ -108,6 +109,9 @@ class SignalView(QWidget):
         self.score_track = ScoreTrack(self.score_plot)
         self.score_track.threshold_changed.connect(self.threshold_changed)
         self.score_overlay = self._add_overlay(self.score_plot)
+        self.comparisons = ComparisonTracks(self)
+        self.agreement_overlay = IntervalOverlay(AGREEMENT_COLOR)
+        self.score_plot.addItem(self.agreement_overlay, ignoreBounds=True)
         self.graphics.addItem(self.score_plot, row=0, col=0)
         self.grid = StackGrid(self.score_plot.getAxis("bottom"))
         self.graphics.scene().addItem(self.grid)
@@ -132,6 +136,8 @@ class SignalView(QWidget):
             source.progress.connect(self._show_build_progress)
             source.runner.running_changed.connect(lambda _running: self._update_readout())
         self.overview.range_requested.connect(self.set_x_range)
+        self.comparisons.changed.connect(self._relayout)
+        self.comparisons.redraw_wanted.connect(self._redraw_timer.start)
         self.score_track.fit_y()
 
     # -- building ---------------------------------------------------------------------------
@@ -165,6 +171,8 @@ class SignalView(QWidget):
         duration = recording.duration_s
         for plot in self.channel_plots + [self.score_plot]:
             plot.setLimits(xMin=0.0, xMax=duration, minXRange=min(duration, 20.0 / recording.fs_hz))
+        self.comparisons.clear()
+        self.comparisons.attach(recording.fs_hz, self.agreement_overlay)
         self._relayout()
         self.signal_source.set_data(recording.data)
         self.overview.set_sources(self.signal_source, self.score_source, recording.fs_hz, duration)
@@ -178,27 +186,30 @@ class SignalView(QWidget):
     def _relayout(self) -> None:
         """Put the visible channel plots in display order above the score track."""
         ci = self.graphics.ci
-        for plot in self.channel_plots + [self.score_plot]:
-            if plot in ci.items:
-                ci.removeItem(plot)
+        for plot in list(ci.items):
+            ci.removeItem(plot)
         visible = self.channel_layout.visible_order()
         for row in range(ci.layout.rowCount()):  # rows left empty by hidden channels take no room
             ci.layout.setRowStretchFactor(row, 0)
         for row, k in enumerate(visible):
             ci.addItem(self.channel_plots[k], row=row, col=0)
             ci.layout.setRowStretchFactor(row, 3)
-        ci.addItem(self.score_plot, row=len(visible), col=0)
-        ci.layout.setRowStretchFactor(len(visible), 2 if len(visible) <= 4 else 3)
-        top = self.channel_plots[visible[0]] if visible else self.score_plot
+        score_plots = self.comparisons.plots + [self.score_plot]  # the main track keeps the time axis
+        for row, plot in enumerate(score_plots, start=len(visible)):
+            ci.addItem(plot, row=row, col=0)
+            ci.layout.setRowStretchFactor(row, 2 if len(visible) <= 4 else 3)
+        top = self.channel_plots[visible[0]] if visible else score_plots[0]
         self.training_band.move_to(top)
-        self.grid.set_plots([self.channel_plots[k] for k in visible] + [self.score_plot])
+        self.grid.set_plots([self.channel_plots[k] for k in visible] + score_plots)
         self._update_label_style()
-        self.cursors.attach([self.channel_plots[k] for k in visible] + [self.score_plot],
-                            labelled=top)
+        self.cursors.attach([self.channel_plots[k] for k in visible] + score_plots, labelled=top)
+        self._redraw_timer.start()
         self.training_band.place_label()
 
     def _update_label_style(self) -> None:
-        update_label_style(self.channel_plots + [self.score_plot], self._name_tags + [self._score_tag])
+        tracks = self.comparisons.tracks
+        update_label_style(self.channel_plots + [t.plot for t in tracks] + [self.score_plot],
+                           self._name_tags + [t.tag for t in tracks] + [self._score_tag])
 
     def _clear_channels(self) -> None:
         self.training_band.move_to(None)
@@ -219,11 +230,18 @@ class SignalView(QWidget):
         """Plot one score per sample and put the threshold line at ``threshold``."""
         self.score_source.set_data(np.asarray(scores, dtype=np.float32))
         self.score_track.set_scores(threshold)
+        self.comparisons.set_main(self.score_source.data, threshold)
         self.overview.refresh()
         self.redraw_now()
 
     def set_threshold(self, threshold: float) -> None:
         self.score_track.set_threshold(threshold)
+        self.comparisons.set_main(self.score_source.data, threshold)
+
+    def add_score_track(self, name: str, scores: np.ndarray, threshold: float) -> None:
+        """Show another detector's scores as a track of their own (cached as a pyramid)."""
+        if self.recording is not None:
+            self.comparisons.add(name, scores, threshold, self.score_plot, self.recording.duration_s)
 
     def set_segments(self, segments: SegmentSet) -> None:
         """Shade every segment on every plot (start/end samples → seconds)."""
@@ -233,6 +251,7 @@ class SignalView(QWidget):
 
     def clear_result(self) -> None:
         self.score_source.set_data(None)
+        self.comparisons.set_main(None, None)
         self.score_track.clear()
         for overlay in self.overlays + [self.overview.segments]:
             overlay.set_intervals(np.zeros((0, 2)))
@@ -439,11 +458,12 @@ class SignalView(QWidget):
             self.score_track.fit_y(lo, hi)
         else:
             self.score_track.fit_y()
+        self.comparisons.draw(i0, i1, px, rec.fs_hz)
         self.training_band.place_label()
         # pyqtgraph applies new ranges when it paints; changes made then (items following the
         # new transform) ask for a second paint. Applying them now gives one paint per frame.
-        for k in visible:
-            self.channel_plots[k].getViewBox().updateMatrix()
+        for plot in [self.channel_plots[k] for k in visible] + self.comparisons.plots:
+            plot.getViewBox().updateMatrix()
         self.score_plot.getViewBox().updateMatrix()
         self.grid.refresh()
 
@@ -466,6 +486,7 @@ class SignalView(QWidget):
         """Stop background pyramid builds (call before the window goes away)."""
         self.signal_source.shutdown(timeout_ms)
         self.score_source.shutdown(timeout_ms)
+        self.comparisons.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.shutdown()
