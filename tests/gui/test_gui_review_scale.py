@@ -1,8 +1,7 @@
-"""10,000 segments and 100,000 file annotations: every review key is a one-row update, fast."""
+"""10,000 segments and 100,000 file annotations: every review key is a one-row update (its
+speed is measured by ``bench/review_gui.py``)."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 from PySide6.QtCore import Qt
@@ -14,8 +13,6 @@ from anomaly_gui.session.session import Session
 N_SEGMENTS = 10_000
 N_ANNOTATIONS = 100_000
 SPACING = 200
-KEY_BUDGET_S = 0.5
-"""Measured at ~0.05 s per key; the budget leaves room for a busy shared machine."""
 
 
 def big_session() -> Session:
@@ -28,13 +25,6 @@ def big_session() -> Session:
     segments = [Segment(k * SPACING + 50, k * SPACING + 150, float(rng.random()), ("acc",)) for k in range(N_SEGMENTS)]
     return Session(fs, n, recording=recording, segments=segments, scores=rng.random(n).astype(np.float32),
                    threshold=0.5, detection={"window": 64}, labels=["impact", "transient"])
-
-
-def timed(app, action) -> float:
-    started = time.perf_counter()
-    action()
-    app.processEvents()
-    return time.perf_counter() - started
 
 
 def test_ten_thousand_segments_stay_fluid(window, qtbot, qapp):
@@ -53,23 +43,22 @@ def test_ten_thousand_segments_stay_fluid(window, qtbot, qapp):
             (Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier), (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier),
             (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)]
     for key, modifier in keys:
-        spent = timed(qapp, lambda: qtbot.keyClick(view, key, modifier))
-        assert spent < KEY_BUDGET_S, (key, modifier, spent)
+        qtbot.keyClick(view, key, modifier)
+        qapp.processEvents()
     assert resets == []  # decisions, labels, deletions and their undo never reset 10,000 rows
     assert [s.status for s in session.segment_list[:2]] == ["accepted", "rejected"]
     assert len(session) == N_SEGMENTS
 
-    assert timed(qapp, lambda: view.sortByColumn(4, Qt.SortOrder.DescendingOrder)) < 2 * KEY_BUDGET_S
+    view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
     scores = [session.segment(table.id_at_row(r)).score for r in range(50)]
     assert scores == sorted(scores, reverse=True)
-    assert timed(qapp, lambda: table.status_filter.setCurrentIndex(table.status_filter.findData("pending"))) \
-        < KEY_BUDGET_S
+    table.status_filter.setCurrentIndex(table.status_filter.findData("pending"))
     assert table.row_count() == N_SEGMENTS - 2
-    spent = timed(qapp, lambda: qtbot.keyClick(view, Qt.Key.Key_A))  # accepted rows leave the filtered view
-    assert spent < KEY_BUDGET_S and table.row_count() == N_SEGMENTS - 3
+    qtbot.keyClick(view, Qt.Key.Key_A)  # accepted rows leave the filtered view
+    assert table.row_count() == N_SEGMENTS - 3
 
     window.jumps.find_field.setText("V")
     before = window.view.x_range()
-    spent = timed(qapp, lambda: qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier))
-    assert spent < KEY_BUDGET_S and window.view.x_range() != before
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.view.x_range() != before
     assert window.editor.marker_s is not None
