@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .detect.config import MODEL_KINDS
 from .errors import AnomalyGuiError, Cancelled
 
 SUBCOMMANDS = ("info", "detect", "export", "evaluate")
@@ -153,7 +154,8 @@ def _detect_parser() -> argparse.ArgumentParser:
         help="score with the bundled ECG reference model (normal beats of MIT-BIH, lead MLII), "
         "adapted to this recording, instead of training",
     )
-    p.add_argument("--model", choices=("ae", "vae"), default=None, help="network (default: ae)")
+    p.add_argument("--model", choices=MODEL_KINDS, default=None,
+                   help="ae or vae (default: ae), or a baseline: zscore, iqr, iforest, ocsvm, glm, discord")
     p.add_argument(
         "--windowing",
         choices=("auto", "sliding", "beats"),

@@ -148,3 +148,15 @@ def test_detect_writes_a_session_and_a_report_that_export_reads(tmp_path):
     assert len(json.loads(table.read_text())["segments"]) == n_segments
     bad = run_cli("export", project, "--format", "json")
     assert bad.returncode == 2
+
+
+def test_detect_takes_the_baselines_and_float32_scoring():
+    from anomaly_gui.resources import DEMO_RECORDING
+
+    out = run_cli("detect", DEMO_RECORDING, "--model", "iforest", "--precision", "float32", "--json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["n_samples"] == 108000 and doc["threshold"] > 0
+    assert not any("bfloat16" in n for n in doc["notices"])
+    bad = run_cli("detect", DEMO_RECORDING, "--model", "lstm")
+    assert bad.returncode == 2 and "invalid choice: 'lstm'" in bad.stderr
