@@ -171,6 +171,28 @@ def _decode(records: np.memmap, header: EdfHeader, signals: list[EdfSignal], out
             values = digital * gain + baseline  # float64: exact for 24-bit integers
             i1 = min(i0 + values.size, n_out)
             out[i0:i1, column] = values[: i1 - i0]
+            _release(records, header, r0, r1)
+
+
+def _release(records: np.memmap, header: EdfHeader, r0: int, r1: int) -> None:
+    """Let go of the file pages of records ``[r0, r1)`` once decoded: they stay in the OS
+    cache but leave this process's resident memory, so decoding a 24 h file never holds the
+    file's samples and the decoded ones at once."""
+    import mmap
+
+    mapping = getattr(records, "_mmap", None)
+    if mapping is None or not hasattr(mapping, "madvise") or not hasattr(mmap, "MADV_DONTNEED"):
+        return
+    page = mmap.PAGESIZE
+    delta = header.header_bytes % mmap.ALLOCATIONGRANULARITY  # where the records start in the map
+    start = delta + r0 * header.record_bytes
+    stop = delta + r1 * header.record_bytes
+    first = (start // page) * page
+    if stop > first:
+        try:
+            mapping.madvise(mmap.MADV_DONTNEED, first, stop - first)
+        except (OSError, ValueError):  # advice only
+            pass
 
 
 def _digital_block(records: np.memmap, header: EdfHeader, signal: EdfSignal, r0: int, r1: int) -> np.ndarray:
