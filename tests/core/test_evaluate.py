@@ -162,3 +162,28 @@ def test_flagged_intervals_equal_the_segmenters():
     for threshold in (0.1, 0.2, 0.35):
         expected = segment(scores, None, threshold, 100.0, config, []).bounds()
         np.testing.assert_array_equal(flagged_intervals(scores, threshold, config, 100.0), expected)
+
+
+def test_own_beat_auroc_matches_each_annotation_to_its_own_detected_beat():
+    from types import SimpleNamespace
+
+    from anomaly_gui.evaluate.runs import _own_beat_auroc
+
+    fs = 100.0
+    peaks = np.arange(10, 1000, 50)  # detected beats every 0.5 s
+    scores = np.where(np.arange(len(peaks)) % 4 == 3, 9.0, 1.0)[:, None]  # every 4th beat abnormal
+
+    class Beats:
+        def score_beats(self, data):
+            return peaks, scores
+
+    rec = SimpleNamespace(data=np.zeros((1000, 1)), fs_hz=fs)
+    beats = peaks + 3  # annotated a few samples off the detected peak
+    abnormal = np.arange(len(peaks)) % 4 == 3
+    assert _own_beat_auroc(Beats(), rec, beats, abnormal) == 1.0
+    # a window maximum would give the beat before each abnormal one its neighbour's score;
+    # the own-beat score does not, and detectors without beats get no value
+    assert _own_beat_auroc(object(), rec, beats, abnormal) is None
+    far = beats.copy()
+    far[abnormal] += 22  # over 0.15 s from every detected beat: left out, one class remains
+    assert _own_beat_auroc(Beats(), rec, far, abnormal) is None
