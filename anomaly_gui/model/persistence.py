@@ -6,7 +6,6 @@ Nothing but tensors, strings and numbers is stored, so loading never unpickles c
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from .. import __version__
@@ -36,16 +35,13 @@ def save_detector(path: str | Path, detector) -> None:
         "history": [s.__dict__ for s in detector.history_],
     }
     payload = {"metadata_json": json.dumps(meta), "state_dict": detector.net_.state_dict()}
-    tmp = path.with_name(path.name + ".tmp")
+    from ..io.export import ExportError, atomic_output
+
     try:
-        with open(tmp, "wb") as f:
+        with atomic_output(path) as tmp, open(tmp, "wb") as f:
             torch.save(payload, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ModelFileError(f"Could not write the model to {path}: {exc.strerror or exc}") from exc
+    except ExportError as exc:
+        raise ModelFileError(f"The model was not saved. {exc}") from exc
 
 
 def load_detector(path: str | Path):

@@ -62,3 +62,17 @@ def test_loading_never_unpickles_objects(tmp_path, capfd):
         load_detector(garbage)
     with pytest.raises(ModelFileError, match="does not exist"):
         load_detector(tmp_path / "missing.pt")
+
+
+def test_a_model_that_cannot_be_written_leaves_nothing_and_says_where(tmp_path):
+    res = run_detection(_rec(), CFG)
+    path = tmp_path / "model.pt"
+    save_detector(path, res.detector)
+    before = path.read_bytes()
+    with pytest.raises(ModelFileError, match="not saved. Could not write .*missing"):
+        save_detector(tmp_path / "missing" / "model.pt", res.detector)
+    (tmp_path / "locked").mkdir()
+    with pytest.raises(ModelFileError):
+        save_detector(tmp_path / "locked", res.detector)  # a folder is in the way
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["locked", "model.pt"]  # no temporary files left
