@@ -172,10 +172,7 @@ class MainWindow(QMainWindow):
         self.opener.opened.connect(lambda rec: doc.set_recording(rec, self.opener.channel_spec,
                                                                  self.opener.fs_hz, self.opener.read_options))
         self.opener.busy_changed.connect(self._on_open_busy)
-        self.opener.opened.connect(lambda _rec: settings.remember_recent(
-            self.opener.path, self.opener.fs_hz, self.opener.channel_spec, self.opener.read_options))
-        for signal in (self.projects.opened, self.projects.saved):
-            signal.connect(settings.remember_recent)
+        self.recent.follow(self.opener, self.projects)
         self.reference_opener.opened.connect(doc.set_reference)
         doc.recording_changed.connect(self._on_recording_changed)
         doc.reference_changed.connect(panel.set_reference)
@@ -364,18 +361,9 @@ class MainWindow(QMainWindow):
         edit_label_set(self, self.document)
 
     def show_shortcuts(self) -> None:
-        from .dialogs.shortcuts import ShortcutsDialog
+        from .dialogs.shortcuts import ShortcutsDialog, window_sections
 
-        nav = self.navigator
-        sections = [("File", [self.open_action, self.open_project_action, self.save_action, self.save_as_action,
-                              (self.export_action, "Export segments (CSV or JSON)"), self.quit_action]),
-                    *self.review_actions.shortcut_sections(),
-                    ("View", [nav.page_back_action, nav.page_forward_action, nav.step_back_action,
-                              nav.step_forward_action, nav.start_action, nav.end_action, nav.zoom_in_action,
-                              nav.zoom_out_action, nav.show_all_action, nav.go_to_action, nav.cursors_action]),
-                    ("Detection", [self.detect_action, self.retrain_action]),
-                    ("Help", [self.shortcuts_action])]
-        self.shortcuts_dialog = ShortcutsDialog(self, sections)
+        self.shortcuts_dialog = ShortcutsDialog(self, window_sections(self))
         self.shortcuts_dialog.show()
 
     def _about(self) -> None:

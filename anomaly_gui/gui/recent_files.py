@@ -24,6 +24,14 @@ class RecentFilesMenu(QObject):
         menu.aboutToShow.connect(self.fill)
         self.fill()
 
+    def follow(self, opener, projects) -> None:
+        """Remember every recording ``opener`` reads (with its read options) and every project
+        ``projects`` opens or saves."""
+        opener.opened.connect(lambda _rec: settings.remember_recent(
+            opener.path, opener.fs_hz, opener.channel_spec, opener.read_options))
+        for signal in (projects.opened, projects.saved):
+            signal.connect(settings.remember_recent)
+
     def fill(self) -> None:
         self.menu.clear()
         entries = settings.recent_files()

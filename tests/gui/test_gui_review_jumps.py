@@ -148,7 +148,8 @@ def test_help_lists_the_keyboard_shortcuts(reviewed, qtbot):
                      ("Next by score (descending)", "Shift+N"), ("Next file annotation with the label", "Alt+Right"),
                      ("Split at cursor", "X"), ("Merge selected", "Ctrl+M"), ("Delete segment", "Del"),
                      ("Undo", "Ctrl+Z"), ("Redo", "Ctrl+Shift+Z, Ctrl+Y"),
-                     ("Save project", "Ctrl+S"), ("Open project", "Ctrl+Shift+O"), ("PVC", "1")]:
+                     ("Save project", "Ctrl+S"), ("Open project", "Ctrl+Shift+O"), ("PVC", "1"),
+                     ("Import with options", "Ctrl+I")]:
         assert expected in rows, expected
     assert not any(text == "Label 7" for text, _keys in rows)  # only the labels the set has
     dialog.close()

@@ -10,6 +10,20 @@ Entry = QAction | tuple[QAction, str] | tuple[str, str]
 Section = tuple[str, list[Entry]]
 
 
+def window_sections(window) -> list[Section]:
+    """The main window's shortcuts, section by section (read from its actions)."""
+    nav = window.navigator
+    return [("File", [window.open_action, window.import_action, window.open_project_action, window.save_action,
+                      window.save_as_action, (window.export_action, "Export segments (CSV or JSON)"),
+                      window.quit_action]),
+            *window.review_actions.shortcut_sections(),
+            ("View", [nav.page_back_action, nav.page_forward_action, nav.step_back_action, nav.step_forward_action,
+                      nav.start_action, nav.end_action, nav.zoom_in_action, nav.zoom_out_action,
+                      nav.show_all_action, nav.go_to_action, nav.cursors_action]),
+            ("Detection", [window.detect_action, window.retrain_action]),
+            ("Help", [window.shortcuts_action])]
+
+
 def shortcut_rows(sections: list[Section]) -> list[tuple[str, str, str]]:
     """``(section, what, keys)`` for every entry with a shortcut: an action, an action with the
     text to show for it, or a plain ``(text, keys)`` for keys that belong to no single action."""
