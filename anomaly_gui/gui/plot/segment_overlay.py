@@ -137,16 +137,17 @@ class IntervalOverlay(pg.GraphicsObject):
         starts, ends = self._starts[i0:i1], self._ends[i0:i1]
         to_device = painter.transform()
         scale, shift = to_device.m11(), to_device.dx()
-        if len(starts) > MAX_RECTS and scale > 0:
+        n_px = (right - left) / min_width if min_width > 0 else 0.0
+        if scale > 0 and (len(starts) > MAX_RECTS or len(starts) > MAX_RECTS_PER_PIXEL * n_px):
             self._paint_columns(painter, starts, ends, kinds, left, right, top, height, scale, shift)
         else:
             painter.setPen(QPen(Qt.PenStyle.NoPen))
             for code, brush in enumerate(self._brushes):
                 chosen = np.flatnonzero(kinds == code)
                 if len(chosen):
-                    spans = _pixel_spans(starts[chosen], ends[chosen], left, min_width, right)
                     painter.setBrush(brush)
-                    painter.drawRects([QRectF(float(a), top, max(float(b - a), min_width), height) for a, b in spans])
+                    painter.drawRects([QRectF(float(a), top, max(float(b - a), min_width), height)
+                                       for a, b in zip(starts[chosen], ends[chosen])])
         if self._highlight is not None:
             h = self._highlight
             s, e = float(self._starts[h]), float(self._ends[h])
@@ -184,24 +185,7 @@ def _pixel_width(item: pg.GraphicsObject) -> float:
     return float(px) if px else 0.0
 
 
-MAX_RECTS_PER_PIXEL = 0.5
 MAX_RECTS = 64
-"""More visible intervals than this are painted as one image row (``_paint_columns``)."""
-
-
-def _pixel_spans(starts: np.ndarray, ends: np.ndarray, left: float, pixel: float, right: float) -> np.ndarray:
-    """The intervals to draw: as they are when there are few, else joined per pixel column
-    (10,000 segments in an overview strip are a few hundred rectangles, not 10,000)."""
-    n_px = int((right - left) / pixel) + 2 if pixel > 0 else 0
-    if n_px <= 0 or len(starts) <= MAX_RECTS_PER_PIXEL * n_px:
-        return np.stack([starts, ends], axis=1)
-    p0 = np.clip(((starts - left) / pixel).astype(np.int64), 0, n_px - 1)
-    p1 = np.clip(np.ceil((ends - left) / pixel).astype(np.int64), 1, n_px)
-    p1 = np.maximum(p1, p0 + 1)
-    cover = np.zeros(n_px + 1, np.int64)
-    np.add.at(cover, p0, 1)
-    np.add.at(cover, p1, -1)
-    on = np.cumsum(cover[:-1]) > 0
-    edges = np.diff(on.astype(np.int8), prepend=0, append=0)
-    runs = np.stack([np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)], axis=1)
-    return left + runs.astype(np.float64) * pixel
+MAX_RECTS_PER_PIXEL = 0.5
+"""More visible intervals than ``MAX_RECTS``, or than this many per pixel column, are painted
+as one image row (``_paint_columns``), which also joins those that share a column."""
