@@ -70,21 +70,22 @@ def preview_file(path: str | Path, fs_hz: float | None = None, channel_spec: str
         if preview.is_table:
             preview.columns = table_columns(path, preview.format)
             options.setdefault("max_rows", PREVIEW_ROWS)
-        # Tables list every column from the read itself, so they are read whole (their first
-        # rows) and the channels picked afterwards; other formats pick while reading (mixed rates).
-        picked = options.pop("channels", None) if preview.is_table else None
+        # Files with a header lister (EDF/BDF, TDMS) are described from it and pick channels
+        # while reading (channels of other rates); every other file is read whole once, its
+        # channels listed from that read and picked afterwards.
+        listed = spec.lister is not None
+        picked = None if listed else options.pop("channels", None)
         try:
             recording = read_recording(path, fs_hz, **options)
         except MissingSamplingRateError:
             preview.needs_rate = True
             recording = read_recording(path, 1.0, **options)  # shown in samples until a rate is given
         rate = None if preview.needs_rate else recording.fs_hz
-        if preview.is_table:
+        if listed:
+            preview.file_channels = list_channels(path, None if preview.needs_rate else fs_hz)
+        else:
             preview.file_channels = [ChannelInfo(c.name, c.unit, rate, recording.n_samples)
                                      for c in recording.channels]
-        else:
-            preview.file_channels = list_channels(path, None if preview.needs_rate else fs_hz,
-                                                  dataset=options.get("dataset"))
         for selection in (picked, channel_spec):
             if selection:
                 recording = recording.select_channels(parse_channel_spec(selection, recording.channel_names))
