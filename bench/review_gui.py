@@ -32,11 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from PySide6.QtCore import QEvent, QObject, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 
 from anomaly_gui.gui.app import make_application  # noqa: E402
 from anomaly_gui.gui.main_window import MainWindow  # noqa: E402
 from anomaly_gui.session.session import Session  # noqa: E402
+from qt_paints import PaintCounter  # noqa: E402
 from review import build_inputs  # noqa: E402
 
 WINDOWS_S = {"whole": None, "1h": 3600.0, "1min": 60.0, "10s": 10.0}
@@ -46,15 +47,6 @@ def stats(values_ms: list[float]) -> dict:
     a = np.asarray(values_ms)
     return {"median_ms": round(float(np.median(a)), 2), "p95_ms": round(float(np.percentile(a, 95)), 2),
             "max_ms": round(float(a.max()), 2), "n": int(len(a))}
-
-
-class PaintCounter(QObject):
-    count = 0
-
-    def eventFilter(self, obj, event):  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.Paint:
-            PaintCounter.count += 1
-        return False
 
 
 def main(argv: list[str] | None = None) -> int:
