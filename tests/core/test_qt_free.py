@@ -50,3 +50,19 @@ def test_package_and_cli_import_neither_torch_nor_qt():
     out = _run("import sys, anomaly_gui.cli, anomaly_gui.io; print(sorted(m for m in ('torch','PySide6','scipy','wfdb') if m in sys.modules))")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_detection_does_not_import_torchs_compiler_stack():
+    # torch.optim imports torch._dynamo/_inductor on first use, holding the GIL for up to a
+    # quarter of a second at a time: the window froze while a model started training.
+    out = _run(
+        "import sys\n"
+        "from anomaly_gui.io import read_recording\n"
+        "from anomaly_gui.resources import DEMO_RECORDING\n"
+        "from anomaly_gui.detect.config import DetectionConfig\n"
+        "from anomaly_gui.detect.pipeline import run_detection\n"
+        "run_detection(read_recording(DEMO_RECORDING), DetectionConfig(epochs=1))\n"
+        "print(sorted(m for m in ('torch._dynamo', 'torch._inductor') if m in sys.modules))\n"
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
