@@ -32,9 +32,7 @@ class Track:
     name: str
     plot: pg.PlotItem
     curve: pg.PlotCurveItem
-    line: pg.InfiniteLine
-    source: PyramidSource
-    scores: np.ndarray
+    source: PyramidSource  # holds the scores, one per sample
     threshold: float
     tag: pg.TextItem
     overlay: IntervalOverlay
@@ -66,9 +64,6 @@ class ComparisonTracks(QObject):
     def plots(self) -> list[pg.PlotItem]:
         return [t.plot for t in self.tracks]
 
-    def names(self) -> list[str]:
-        return [t.name for t in self.tracks]
-
     # -- tracks -----------------------------------------------------------------------------
     def add(self, name: str, scores: np.ndarray, threshold: float, link_to: pg.PlotItem, duration_s: float) -> None:
         """Show ``scores`` (one per sample) as the track ``name`` (replacing one of that name)."""
@@ -87,9 +82,8 @@ class ComparisonTracks(QObject):
         plot.addItem(overlay, ignoreBounds=True)
         source = PyramidSource(f"track {name}", self)
         source.pyramid_ready.connect(self.redraw_wanted)
-        scores = np.asarray(scores, np.float32)
-        source.set_data(scores)
-        self.tracks.append(Track(name, plot, curve, line, source, scores, float(threshold), tag, overlay))
+        source.set_data(np.asarray(scores, np.float32))
+        self.tracks.append(Track(name, plot, curve, source, float(threshold), tag, overlay))
         self._update_agreement()
         self.changed.emit()
 
@@ -106,8 +100,7 @@ class ComparisonTracks(QObject):
     def clear(self) -> None:
         if not self.tracks:
             return
-        for track in self.tracks:
-            track.source.shutdown()
+        self.shutdown()
         self.tracks.clear()
         self._update_agreement()
         self.changed.emit()
@@ -131,7 +124,7 @@ class ComparisonTracks(QObject):
 
     # -- agreement --------------------------------------------------------------------------
     def _update_agreement(self) -> None:
-        flagged = [t.scores > t.threshold for t in self.tracks]
+        flagged = [t.source.data > t.threshold for t in self.tracks]
         if self._main is not None:
             flagged.append(self._main[0] > self._main[1])
         if len(flagged) < MIN_AGREEING or len({len(f) for f in flagged}) != 1:
