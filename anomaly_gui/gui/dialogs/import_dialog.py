@@ -115,7 +115,7 @@ class ImportDialog(QDialog):
         rate_row.addWidget(self.rate_spin)
         rate_row.addWidget(self.rate_note, 1)
         form.addRow("Sampling rate:", rate_row)
-        resample_row = QHBoxLayout()
+        self.resample_row = resample_row = QHBoxLayout()
         resample_row.addWidget(self.resample_check)
         resample_row.addWidget(self.resample_spin)
         resample_row.addStretch(1)
@@ -168,25 +168,10 @@ class ImportDialog(QDialog):
                        self.resample_spin.valueChanged, self.irregular_check.toggled, self.units_edit.textChanged):
             signal.connect(self._schedule)
         self.channel_list.itemChanged.connect(self._on_channel_ticked)
-        self._set_row_visible(self.dataset_combo, self.dataset_combo.count() > 0)
-        self._set_row_visible(self.time_combo, False)
-        self._set_row_visible(self.resample_check, False)
+        self.form.setRowVisible(self.dataset_combo, self.dataset_combo.count() > 0)
+        self.form.setRowVisible(self.time_combo, False)
+        self.form.setRowVisible(self.resample_row, False)
         self.irregular_check.setVisible(bool(options.get("resample_irregular")))
-
-    def _set_row_visible(self, field_widget: QWidget, visible: bool) -> None:
-        self.form.setRowVisible(self._row_of(field_widget), visible)
-
-    def _row_of(self, widget: QWidget) -> int:
-        for row in range(self.form.rowCount()):
-            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            if item is None:
-                continue
-            if item.widget() is widget:
-                return row
-            inner = item.layout()
-            if inner is not None and any(inner.itemAt(i).widget() is widget for i in range(inner.count())):
-                return row
-        return -1
 
     # -- the choices --------------------------------------------------------------------------
     def choice(self) -> ImportChoice:
@@ -257,7 +242,7 @@ class ImportDialog(QDialog):
 
     def _fill_datasets(self, preview: FilePreview) -> None:
         if not preview.choices:
-            self._set_row_visible(self.dataset_combo, self.dataset_combo.count() > 0)
+            self.form.setRowVisible(self.dataset_combo, self.dataset_combo.count() > 0)
             return
         current = self.dataset_combo.currentData()
         self.dataset_combo.blockSignals(True)
@@ -268,10 +253,10 @@ class ImportDialog(QDialog):
         index = self.dataset_combo.findData(current)
         self.dataset_combo.setCurrentIndex(max(0, index))
         self.dataset_combo.blockSignals(False)
-        self._set_row_visible(self.dataset_combo, True)
+        self.form.setRowVisible(self.dataset_combo, True)
 
     def _fill_time_columns(self, preview: FilePreview) -> None:
-        self._set_row_visible(self.time_combo, preview.is_table)
+        self.form.setRowVisible(self.time_combo, preview.is_table)
         if not preview.is_table:
             return
         wanted = [AUTO_TIME, NO_TIME, *preview.columns]
@@ -311,7 +296,7 @@ class ImportDialog(QDialog):
         else:
             self.rate_note.setText("")
         mixed = len(rates) > 1
-        self._set_row_visible(self.resample_check, mixed or self.resample_check.isChecked())
+        self.form.setRowVisible(self.resample_row, mixed or self.resample_check.isChecked())
         if mixed and not self.resample_check.isChecked():
             self.resample_spin.blockSignals(True)
             self.resample_spin.setValue(rates[-1])
