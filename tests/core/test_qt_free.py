@@ -29,19 +29,8 @@ def _run(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
 
-def test_core_modules_import_with_qt_blocked():
-    code = (
-        "import sys\n"
-        "class Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6'):\n"
-        "            raise ImportError('Qt imported by the core: ' + name)\n"
-        "sys.meta_path.insert(0, Block())\n"
-        f"for m in {CORE_MODULES!r}:\n"
-        "    __import__(m)\n"
-        "print('ok')\n"
-    )
-    out = _run(code)
+def test_core_modules_import_with_qt_blocked(import_without_qt):
+    out = import_without_qt(CORE_MODULES, "print('ok')\n")
     assert out.returncode == 0, out.stderr
     assert "ok" in out.stdout
 

@@ -1,7 +1,5 @@
 """The review core and the exports import with Qt blocked and stay light."""
 
-import subprocess
-import sys
 
 MODULES = [
     "anomaly_gui.segments",
@@ -25,18 +23,9 @@ MODULES = [
 ]
 
 
-def test_review_core_imports_without_qt_torch_or_matplotlib():
-    code = (
-        "import sys\n"
-        "class Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6'):\n"
-        "            raise ImportError('Qt imported by the core: ' + name)\n"
-        "sys.meta_path.insert(0, Block())\n"
-        f"for m in {MODULES!r}:\n"
-        "    __import__(m)\n"
-        "print(sorted(m for m in ('torch', 'matplotlib', 'scipy', 'pyedflib', 'wfdb') if m in sys.modules))\n"
+def test_review_core_imports_without_qt_torch_or_matplotlib(import_without_qt):
+    out = import_without_qt(
+        MODULES, "print(sorted(m for m in ('torch', 'matplotlib', 'scipy', 'pyedflib', 'wfdb') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
