@@ -22,9 +22,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from anomaly_gui.detect.beats import BeatAutoencoderDetector  # noqa: E402
+from anomaly_gui.detect.beats import train_on_annotated_beats  # noqa: E402
 from anomaly_gui.detect.config import DetectionConfig  # noqa: E402
-from anomaly_gui.detect.threshold import ScoreReference  # noqa: E402
 from anomaly_gui.io import read_recording  # noqa: E402
 from anomaly_gui.model.persistence import save_detector  # noqa: E402
 from anomaly_gui.recording import parse_channel_spec  # noqa: E402
@@ -42,22 +41,16 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    pieces, peaks, offset = [], [], 0
+    recordings = []
     for name in args.records.split(","):
         rec = read_recording(args.data / "mitdb" / f"{name}.hea")
         rec = rec.select_channels(parse_channel_spec("MLII", rec.channel_names))
         if rec.fs_hz != FS_HZ:
             raise SystemExit(f"record {name} is at {rec.fs_hz} Hz, expected {FS_HZ}")
-        labels = np.array(rec.annotations.labels)
-        normal = rec.annotations.onset_samples[labels == "N"]
-        pieces.append(np.asarray(rec.data, np.float32))
-        peaks.append(normal + offset)
-        offset += rec.n_samples
-        print(f"{name}: {len(normal)} normal beats", file=sys.stderr)
-    data = np.concatenate(pieces)
+        recordings.append(rec)
+        print(f"{name}: {int(np.sum(np.asarray(rec.annotations.labels) == 'N'))} normal beats", file=sys.stderr)
     config = DetectionConfig(windowing="beats", epochs=args.epochs, seed=args.seed, keep_fraction=1.0)
-    detector = BeatAutoencoderDetector(config).fit(data, FS_HZ, ["MLII"], peaks=np.concatenate(peaks))
-    detector.score_reference_ = ScoreReference.from_scores(detector.score_samples(data))
+    detector = train_on_annotated_beats(recordings, config)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     save_detector(args.out, detector)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)", file=sys.stderr)

@@ -25,6 +25,10 @@ AFTER_S = 0.45
 BEAT_POINTS = 128
 ONSET_S = 0.06
 OFFSET_S = 0.40
+TYPICAL_FRACTION = 0.5
+"""Share of a record's detected beats the network trains on: those nearest its median beat."""
+RHYTHM_SPAN = 64
+"""Beats around each beat whose median RR interval is its expected RR (about a minute)."""
 
 
 def beat_windows(data: np.ndarray, peaks: np.ndarray, fs_hz: float) -> np.ndarray:
@@ -42,6 +46,17 @@ def beat_windows(data: np.ndarray, peaks: np.ndarray, fs_hz: float) -> np.ndarra
     return (w - np.median(w, axis=2, keepdims=True)).astype(np.float32)
 
 
+def beat_extents(peaks: np.ndarray, n_samples: int, fs_hz: float) -> tuple[np.ndarray, np.ndarray]:
+    """The samples ``[lo, hi)`` each beat's score covers: from QRS onset (``ONSET_S`` before
+    the R peak) to the end of its T wave (``OFFSET_S`` after), never past the midpoint to a
+    neighbouring beat."""
+    peaks = np.asarray(peaks, np.int64)
+    mid = (peaks[1:] + peaks[:-1]) // 2
+    lo = np.maximum(peaks - int(round(ONSET_S * fs_hz)), np.concatenate([[0], mid]))
+    hi = np.minimum(peaks + int(round(OFFSET_S * fs_hz)) + 1, np.concatenate([mid, [n_samples]]))
+    return lo, hi
+
+
 def beats_inside(mask: np.ndarray, peaks: np.ndarray, fs_hz: float) -> np.ndarray:
     """Which beats' windows (``BEFORE_S`` … ``AFTER_S`` around each peak) lie wholly where
     ``mask`` is True."""
@@ -52,9 +67,23 @@ def beats_inside(mask: np.ndarray, peaks: np.ndarray, fs_hz: float) -> np.ndarra
     return (excluded_before[hi] - excluded_before[lo]) == 0
 
 
-def rhythm_scores(peaks: np.ndarray, fs_hz: float, span: int = 16) -> np.ndarray:
+def typical_beats(beats: np.ndarray, fraction: float = TYPICAL_FRACTION) -> np.ndarray:
+    """Which beats ``(n, ch, points)`` are nearest (mean squared distance) to the record's
+    median beat: the ``fraction`` of them most like the dominant morphology.
+
+    The point-wise median beat is the dominant beat as long as it makes up more than half of
+    the record, however alike the ectopic beats are among themselves; a network trained on all
+    beats of a record in bigeminy would learn the ectopic beat as well as the normal one."""
+    template = np.median(beats, axis=0)
+    distance = np.mean((beats - template) ** 2, axis=(1, 2))
+    return distance <= np.quantile(distance, fraction)
+
+
+def rhythm_scores(peaks: np.ndarray, fs_hz: float, span: int = RHYTHM_SPAN) -> np.ndarray:
     """Prematurity of each beat: ``max(0, 1 - RR_before / median RR of its neighbours)`` plus
-    the same for a pause after it (compensatory pause), so 0 for a regular beat."""
+    the same for a pause after it (compensatory pause), so 0 for a regular beat. The median
+    over ``span`` beats is long enough that a run of premature beats (supraventricular
+    tachycardia, tens of beats) stays premature against it."""
     if len(peaks) < 3:
         return np.zeros(len(peaks))
     from scipy.ndimage import median_filter
@@ -96,8 +125,9 @@ class BeatAutoencoderDetector:
         training_mask: np.ndarray | None = None,
     ) -> "BeatAutoencoderDetector":
         """Learn the beats of ``data``: those at ``peaks`` (e.g. annotated normal beats of
-        reference recordings) or, by default, every beat the R-peak detector finds; with
-        ``training_mask`` only beats lying wholly where it is True."""
+        reference recordings) or, by default, the beats the R-peak detector finds that are
+        most like the record's median beat (``typical_beats``); with ``training_mask`` only
+        beats lying wholly where it is True."""
         import torch
 
         from ..model.networks import build_network
@@ -106,7 +136,8 @@ class BeatAutoencoderDetector:
         cfg = self.config
         data = np.asarray(data, np.float32)
         ctx.progress(0.0, "Detecting heartbeats")
-        if peaks is None:
+        detected = peaks is None
+        if detected:
             peaks = detect_r_peaks(data[:, 0], fs_hz)
         peaks = np.asarray(peaks, np.int64)
         if training_mask is not None:
@@ -118,6 +149,8 @@ class BeatAutoencoderDetector:
             )
         self.scaler_ = ChannelScaler.fit(data if training_mask is None else data[training_mask])
         beats = beat_windows(self.scaler_.transform(data), peaks, fs_hz)
+        if detected:
+            beats = beats[typical_beats(beats)]
         torch.manual_seed(cfg.seed)
         self.net_ = build_network(cfg.model, data.shape[1], BEAT_POINTS, cfg.latent_dim, cfg.width)
         settings = TrainingSettings.from_config(cfg, default_keep_fraction=0.5)
@@ -202,10 +235,9 @@ class BeatAutoencoderDetector:
         return peaks, shape_z + np.maximum(0.0, rhythm_z)
 
     def score_channels(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> np.ndarray:
-        """``(n, ch)`` per-sample scores: each beat's score covers its own samples, from QRS
-        onset (``ONSET_S`` before the R peak) to the end of its T wave (``OFFSET_S`` after),
-        never past the midpoint to a neighbouring beat, so a normal beat next to an ectopic one
-        keeps its own score. Samples between beats take the lowest beat score."""
+        """``(n, ch)`` per-sample scores: each beat's score covers its own samples
+        (``beat_extents``), so a normal beat next to an ectopic one keeps its own score.
+        Samples between beats take the lowest beat score."""
         n = len(data)
         peaks, scores = self.score_beats(data, ctx)
         out = np.empty((n, self.n_channels_), np.float32)
@@ -213,12 +245,41 @@ class BeatAutoencoderDetector:
             out[:] = 0.0
             return out
         out[:] = scores.min(axis=0)
-        mid = (peaks[1:] + peaks[:-1]) // 2
-        lo = np.maximum(peaks - int(round(ONSET_S * self.fs_hz_)), np.concatenate([[0], mid]))
-        hi = np.minimum(peaks + int(round(OFFSET_S * self.fs_hz_)) + 1, np.concatenate([mid, [n]]))
+        lo, hi = beat_extents(peaks, n, self.fs_hz_)
         for k in range(len(peaks)):
             out[lo[k] : hi[k]] = scores[k]
         return out
 
     def score_samples(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> np.ndarray:
         return self.score_channels(data, ctx).mean(axis=1)
+
+
+def train_on_annotated_beats(
+    recordings: list, config: DetectionConfig, labels: tuple[str, ...] = ("N",), ctx: TaskContext = NULL_TASK
+) -> BeatAutoencoderDetector:
+    """A beat model of the beats annotated with one of ``labels`` (normal beats) in
+    ``recordings``: the same channels and rate in each, beats at their annotated positions.
+    This is how a reference model of other people's normal beats is made (the bundled ECG
+    reference, a user's own); applied to a recording, it is adapted to it (``adapted_to``)."""
+    from .threshold import ScoreReference
+
+    if not recordings:
+        raise DataError("No reference recordings were given.")
+    first = recordings[0]
+    pieces, peaks, offset = [], [], 0
+    for rec in recordings:
+        if rec.fs_hz != first.fs_hz or rec.n_channels != first.n_channels:
+            raise DataError(
+                f"{rec.display_name} has {rec.n_channels} channel(s) at {rec.fs_hz:g} Hz; the first reference "
+                f"has {first.n_channels} at {first.fs_hz:g} Hz."
+            )
+        annotated = np.isin(np.asarray(rec.annotations.labels), list(labels))
+        pieces.append(np.asarray(rec.data, np.float32))
+        peaks.append(np.asarray(rec.annotations.onset_samples)[annotated] + offset)
+        offset += rec.n_samples
+    data = np.concatenate(pieces)
+    detector = BeatAutoencoderDetector(config).fit(
+        data, first.fs_hz, first.channel_names, sub(ctx, 0.0, 0.9), peaks=np.concatenate(peaks)
+    )
+    detector.score_reference_ = ScoreReference.from_scores(detector.score_samples(data, sub(ctx, 0.9, 1.0)))
+    return detector

@@ -18,7 +18,7 @@ from ..recording import Channel, Recording
 from .metrics import AAMI_NORMAL, BEAT_SYMBOLS
 from .ranges import as_intervals
 
-COLLECTIONS = ("mitdb", "cwru", "ucr", "nab", "skab")
+COLLECTIONS = ("mitdb", "mitdb_reference", "cwru", "ucr", "nab", "skab")
 UCR_NAME = re.compile(r"^(?P<id>\d+)_UCR_Anomaly_(?P<name>.+)_(?P<train>\d+)_(?P<begin>\d+)_(?P<end>\d+)$")
 NAB_PROBATION = 0.15
 CWRU_HEALTHY_FS = 48000.0

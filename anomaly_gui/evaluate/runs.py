@@ -12,6 +12,7 @@ sweep level, which flags everything as one segment, would score a perfect event 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -38,6 +39,7 @@ from .ranges import as_intervals, clip_intervals, event_prf, intervals_to_mask, 
 BEAT_BEFORE_S = 0.25
 BEAT_AFTER_S = 0.45
 OWN_BEAT_S = 0.15
+BEAT_MODELS = ("ae", "vae")
 Log = Callable[[str], None]
 
 
@@ -167,12 +169,17 @@ def evaluate_mitdb(records: list, config: DetectionConfig, log: Log, quick: bool
         if path not in cache:
             cache[path] = load_mitdb_record(path, quick)
         items[path.stem] = _guarded(log, path.stem, lambda: (_mitdb_record(cache[path], config), None))[0]
+    return {"items": items, "summary": _mitdb_summary(items)}
+
+
+def _mitdb_summary(items: dict) -> dict:
     ok = [v for v in items.values() if "error" not in v]
-    summary = {
+    return {
         "n": len(ok),
         "errors": len(items) - len(ok),
         "beat_auroc": mean_of(v["beat_auroc"] for v in ok),
         "beat_auroc_own": mean_of(v["beat_auroc_own"] for v in ok),
+        "beat_auroc_perfect": mean_of(v["beat_auroc_perfect"] for v in ok),
         "sensitivity": mean_of(v["sensitivity"] for v in ok),
         "false_alarms_per_h": mean_of(v["false_alarms_per_h"] for v in ok),
         "event_f1": mean_of(v["event"]["f1"] for v in ok),
@@ -180,12 +187,45 @@ def evaluate_mitdb(records: list, config: DetectionConfig, log: Log, quick: bool
         "efficiency": mean_of(v["efficiency"] for v in ok),
         "flagged_fraction": mean_of(v["flagged_fraction"] for v in ok),
     }
-    return {"items": items, "summary": summary}
 
 
-def _mitdb_record(rec, config: DetectionConfig) -> dict:
+def evaluate_mitdb_reference(
+    records: list, config: DetectionConfig, log: Log, quick: bool = False, cache: dict | None = None
+) -> dict:
+    """Leave one record out, beat models (ae, vae) only: a reference model trained on the beats
+    annotated normal ('N') in lead MLII of every other record scores the held-out record's MLII
+    as a saved model does (adapted to the record, ``adapt_saved_beat_model``); the same metrics
+    as ``evaluate_mitdb``. Labels of the scored record are read only for the metrics."""
+    from ..detect.beats import train_on_annotated_beats
+    from ..recording import parse_channel_spec
+
+    if config.model not in BEAT_MODELS:
+        raise AnomalyGuiError(f"{config.model} has no beat model to train on a reference of normal beats.")
+    cache = {} if cache is None else cache
+    leads = {}
+    for path in records:
+        if path not in cache:
+            cache[path] = load_mitdb_record(path, quick)
+        rec = cache[path]
+        leads[path.stem] = rec.select_channels(parse_channel_spec("MLII", rec.channel_names))
+    config = replace(config, windowing="beats", keep_fraction=1.0)
+    items = {}
+    for name, rec in leads.items():
+        def one(name=name, rec=rec) -> tuple[dict, None]:
+            others = [r for n, r in leads.items() if n != name]
+            started = time.perf_counter()
+            detector = train_on_annotated_beats(others, config)
+            out = _mitdb_record(rec, config, detector)
+            out["reference_train_s"] = time.perf_counter() - started - out["wall_s"]
+            return out, None
+
+        items[name] = _guarded(log, name, one)[0]
+    return {"items": items, "summary": _mitdb_summary(items)}
+
+
+def _mitdb_record(rec, config: DetectionConfig, detector=None) -> dict:
     started = time.perf_counter()
-    res = run_detection(rec, config)
+    res = run_detection(rec, config, detector=detector)
     wall = time.perf_counter() - started
     fs, n = rec.fs_hz, rec.n_samples
     labels = np.array(rec.annotations.labels)
@@ -213,6 +253,7 @@ def _mitdb_record(rec, config: DetectionConfig) -> dict:
         "n_abnormal": int(abnormal.sum()),
         "beat_auroc": auroc(beat_normal, beat_abnormal) if beat_normal.size and beat_abnormal.size else None,
         "beat_auroc_own": _own_beat_auroc(res.detector, rec, onsets[is_beat], abnormal[is_beat]),
+        "beat_auroc_perfect": _perfect_classifier_auroc(res.detector, rec, onsets[is_beat], abnormal[is_beat]),
         "sensitivity": float(hit_beats.mean()) if abnormal.any() else None,
         "false_alarms": false_alarms,
         "false_alarms_per_h": false_alarms / hours,
@@ -243,6 +284,24 @@ def _own_beat_auroc(detector, rec, beats: np.ndarray, abnormal: np.ndarray) -> f
     matched = np.abs(peaks[nearest] - beats) <= OWN_BEAT_S * rec.fs_hz
     own, bad = beat_score[nearest][matched], abnormal[matched]
     return auroc(own[~bad], own[bad]) if bad.any() and not bad.all() else None
+
+
+def _perfect_classifier_auroc(detector, rec, beats: np.ndarray, abnormal: np.ndarray) -> float | None:
+    """Beat detectors only: the window-maximum beat AUROC of a perfect beat classifier whose
+    scores (1 for non-normal beats, 0 for normal ones) cover the samples the detector gives a
+    beat (``beat_extents``). Below 1 where an ectopic beat follows a normal one within the
+    window's +0.45 s, where the normal beat's window maximum is the ectopic beat's score: what
+    scores that stay on their own beat can expect from this rule."""
+    if not hasattr(detector, "score_beats") or not abnormal.any() or abnormal.all():
+        return None
+    from ..detect.beats import beat_extents
+
+    painted = np.zeros(rec.n_samples, np.float32)
+    lo, hi = beat_extents(beats, rec.n_samples, rec.fs_hz)
+    for a, b, bad in zip(lo, hi, abnormal):
+        painted[a:b] = float(bad)
+    windowed = beat_scores(painted, beats, rec.fs_hz, BEAT_BEFORE_S, BEAT_AFTER_S)
+    return auroc(windowed[~abnormal], windowed[abnormal])
 
 
 def _overlapping(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -215,10 +215,14 @@ def test_harness_quick_runs_end_to_end(shared_data, tmp_path, capsys):
             "--skip", "ae:mitdb=covered by the beat tests,ae:cwru,ae:nab,ae:skab"]
     assert main(args) == 0
     report = json.loads(out.read_text())
-    assert set(report["collections"]) == {"mitdb", "cwru", "ucr", "nab", "skab"}
+    assert set(report["collections"]) == {"mitdb", "mitdb_reference", "cwru", "ucr", "nab", "skab"}
     assert {(s["detector"], s["collection"]) for s in report["skipped"]} == {
-        ("ae", "mitdb"), ("ae", "cwru"), ("ae", "nab"), ("ae", "skab")
+        ("ae", "mitdb"), ("ae", "cwru"), ("ae", "nab"), ("ae", "skab"),
+        ("zscore", "mitdb_reference"), ("discord", "mitdb_reference"),
     }
+    reference = report["collections"]["mitdb_reference"]["ae"]["summary"]
+    assert reference["n"] == 2 and reference["errors"] == 0
+    assert 0.0 <= reference["beat_auroc"] <= 1.0 and 0.5 <= reference["beat_auroc_perfect"] <= 1.0
     ucr = report["collections"]["ucr"]
     assert set(ucr) == {"zscore", "discord", "ae"}
     for key, result in ucr.items():

@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from anomaly_gui.detect.beats import BeatAutoencoderDetector, rhythm_scores
+from anomaly_gui.detect.beats import BeatAutoencoderDetector, rhythm_scores, typical_beats
 from anomaly_gui.detect.config import DetectionConfig
 from anomaly_gui.detect.pipeline import choose_windowing, run_detection
 from anomaly_gui.evaluate.metrics import auroc, beat_scores
@@ -60,6 +60,26 @@ def test_rhythm_score_marks_premature_beats():
     scores = rhythm_scores(early, 360.0)
     assert scores[10] > 0.3
     assert np.all(np.delete(scores, [10, 11]) < 0.05)
+
+
+def test_rhythm_score_keeps_a_run_of_premature_beats_premature():
+    # 30 s at 60/min, then a 20-beat run at 120/min, then 60/min again
+    rr = np.r_[np.full(30, 1.0), np.full(20, 0.5), np.full(30, 1.0)]
+    peaks = np.round(np.cumsum(rr) * 360.0).astype(np.int64)
+    scores = rhythm_scores(peaks, 360.0)
+    assert np.all(scores[31:50] > 0.4)  # every beat of the run, not only its first
+    assert np.all(scores[:30] < 0.05) and np.all(scores[52:] < 0.05)
+
+
+def test_typical_beats_are_those_of_the_dominant_morphology():
+    rng = np.random.default_rng(0)
+    t = np.linspace(-1, 1, 64)
+    normal = np.exp(-((t / 0.1) ** 2))
+    ectopic = -1.5 * np.exp(-((t / 0.3) ** 2))  # wide, inverted: a ventricular beat
+    kinds = rng.random(200) < 0.45  # bigeminy-like: 45 % ectopic beats, all alike
+    beats = np.where(kinds[:, None], ectopic, normal)[:, None, :] + 0.05 * rng.standard_normal((200, 1, 64))
+    chosen = typical_beats(beats.astype(np.float32), 0.5)
+    assert chosen.sum() == 100 and not np.any(chosen & kinds)
 
 
 def test_too_few_beats_is_a_clear_error():

@@ -187,3 +187,23 @@ def test_own_beat_auroc_matches_each_annotation_to_its_own_detected_beat():
     far = beats.copy()
     far[abnormal] += 22  # over 0.15 s from every detected beat: left out, one class remains
     assert _own_beat_auroc(Beats(), rec, far, abnormal) is None
+
+
+def test_perfect_classifier_auroc_counts_normal_beats_whose_window_reaches_an_ectopic_beat():
+    from types import SimpleNamespace
+
+    from anomaly_gui.evaluate.runs import _perfect_classifier_auroc
+
+    class Beats:
+        def score_beats(self, data):
+            raise AssertionError("the perfect classifier needs no scores")
+
+    rec = SimpleNamespace(n_samples=800, fs_hz=100.0)
+    beats = np.array([100, 200, 300, 340, 500, 600, 700])
+    abnormal = np.array([False, False, False, True, False, False, True])
+    # The ectopic beat at 340 starts (its QRS onset, 0.06 s before the peak) inside the
+    # −0.25 … +0.45 s window of the normal beat at 300, which ties with both ectopic beats;
+    # the one at 700 starts after the window of the beat at 600 ends (645).
+    assert _perfect_classifier_auroc(Beats(), rec, beats, abnormal) == pytest.approx(9 / 10)
+    assert _perfect_classifier_auroc(object(), rec, beats, abnormal) is None
+    assert _perfect_classifier_auroc(Beats(), rec, beats, np.zeros(7, bool)) is None
