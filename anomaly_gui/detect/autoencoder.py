@@ -21,9 +21,10 @@ SCORE_CHUNK = 1 << 18
 
 
 class AutoencoderDetector:
-    """Learns to reconstruct windows of normal data; the score of a sample is the squared
-    reconstruction error (in units of the training data's spread), averaged over every window
-    covering it. Higher = more anomalous.
+    """Learns to reconstruct windows of normal data, and to repair synthetic anomalies pasted
+    into a share of them (``config.synthetic_anomalies``, see ``model.synthetic``); the score of
+    a sample is the squared reconstruction error (in units of the training data's spread),
+    averaged over every window covering it. Higher = more anomalous.
 
     Fitted attributes: ``scaler_``, ``net_``, ``history_``, ``n_channels_``, ``fs_hz_``,
     ``channel_names_``.
@@ -76,7 +77,7 @@ class AutoencoderDetector:
         windows = gather_windows(x, starts, cfg.window)
         torch.manual_seed(cfg.seed)
         self.net_ = build_network(cfg.model, data.shape[1], cfg.window, cfg.latent_dim, cfg.width)
-        settings = TrainingSettings.from_config(cfg, default_keep_fraction=1.0)
+        settings = TrainingSettings.from_config(cfg, default_keep_fraction=1.0, synthetic_fraction=cfg.synthetic_anomalies)
         self.history_ = train_network(self.net_, windows, settings, ctx, on_epoch)
         self.n_channels_ = int(data.shape[1])
         self.fs_hz_ = float(fs_hz)

@@ -21,6 +21,10 @@ class DetectionConfig:
     detected heartbeat (ECG), or ``"auto"``: beats when the recording looks like an ECG.
     ``keep_fraction`` < 1 trains robustly on the best-reconstructed fraction of the windows
     (``None``: half of the beats for beat windows, all windows for sliding ones).
+    ``synthetic_anomalies``: the share of sliding training windows that get a synthetic anomaly
+    (a smooth bump, a burst of noise, a flat or rescaled stretch) which the network learns to
+    repair; then real anomalies the network could simply copy (a large smooth excursion) leave
+    an error too. 0 trains on the windows as they are.
     ``adapt_saved_beat_model``: a saved beat model (e.g. the bundled ECG reference) re-fits its
     normalisation and score statistics on the recording it scores.
     ``min_duration_s`` / ``merge_gap_s`` of ``None`` derive from the window length:
@@ -45,6 +49,7 @@ class DetectionConfig:
     windows_per_epoch: int = 8192
     patience: int = 4
     keep_fraction: float | None = None
+    synthetic_anomalies: float = 0.5
     kl_weight: float = 1.0
     seed: int = 0
     threshold: str = "auto"
@@ -66,6 +71,8 @@ class DetectionConfig:
             raise AnomalyGuiError(f"Window must be a multiple of 8 and at least 16 samples, got {self.window}.")
         if self.epochs < 1:
             raise AnomalyGuiError("Epochs must be at least 1.")
+        if not 0.0 <= self.synthetic_anomalies < 1.0:
+            raise AnomalyGuiError(f"The share of synthetic anomalies must be in [0, 1), got {self.synthetic_anomalies}.")
         parse_threshold(self.threshold)
         if self.scoring_precision not in ("auto", "float32"):
             raise AnomalyGuiError(f"Scoring precision must be 'auto' or 'float32', got '{self.scoring_precision}'.")

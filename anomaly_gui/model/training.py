@@ -14,6 +14,7 @@ from ..errors import TrainingError
 from ..tasks import TaskContext
 from .networks import ConvAutoencoder, ConvVAE
 from .optimiser import CosineAdam
+from .synthetic import corrupt
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,14 @@ class TrainingSettings:
     seed: int = 0
     keep_fraction: float = 1.0
     warmup_epochs: int = 2
+    synthetic_fraction: float = 0.0
+    """Share of training windows given a synthetic anomaly to repair (``model.synthetic``)."""
 
     @classmethod
-    def from_config(cls, config, default_keep_fraction: float) -> "TrainingSettings":
+    def from_config(cls, config, default_keep_fraction: float, synthetic_fraction: float = 0.0) -> "TrainingSettings":
         """The loop's settings from a ``DetectionConfig`` (``keep_fraction`` None → the default)."""
         return cls(
+            synthetic_fraction=synthetic_fraction,
             epochs=config.epochs,
             batch_size=config.batch_size,
             learning_rate=config.learning_rate,
@@ -53,15 +57,15 @@ class TrainingSettings:
         )
 
 
-def _loss(net: ConvAutoencoder, batch: torch.Tensor, kl_weight: float) -> torch.Tensor:
+def _loss(net: ConvAutoencoder, inputs: torch.Tensor, target: torch.Tensor, kl_weight: float) -> torch.Tensor:
     if isinstance(net, ConvVAE):
-        recon, mu, logvar = net.forward_train(batch)
+        recon, mu, logvar = net.forward_train(inputs)
         # Negative ELBO per element: Gaussian reconstruction term plus the KL divergence of the
         # posterior from N(0, I), the KL of a window spread over that window's elements.
-        rec = torch.mean((recon - batch) ** 2)
+        rec = torch.mean((recon - target) ** 2)
         kl = -0.5 * torch.mean(torch.sum(1 + logvar - mu**2 - logvar.exp(), dim=1))
-        return rec + kl_weight * kl / batch[0].numel()
-    return torch.mean((net(batch) - batch) ** 2)
+        return rec + kl_weight * kl / target[0].numel()
+    return torch.mean((net(inputs) - target) ** 2)
 
 
 def window_errors(net: ConvAutoencoder, windows: np.ndarray, batch: int = 1024) -> np.ndarray:
@@ -124,11 +128,15 @@ def train_network(
         n_batches = max(1, math.ceil(len(chosen) / settings.batch_size))
         for b in range(n_batches):
             ctx.check_cancelled()
-            batch = torch.from_numpy(windows[np.sort(chosen[b * settings.batch_size : (b + 1) * settings.batch_size])])
-            if len(batch) == 0:
+            clean = windows[np.sort(chosen[b * settings.batch_size : (b + 1) * settings.batch_size])]
+            if len(clean) == 0:
                 continue
+            batch = torch.from_numpy(clean)
+            inputs = batch
+            if settings.synthetic_fraction > 0:
+                inputs = torch.from_numpy(corrupt(clean, rng, settings.synthetic_fraction))
             optimiser.zero_grad()
-            loss = _loss(net, batch, settings.kl_weight)
+            loss = _loss(net, inputs, batch, settings.kl_weight)
             if not torch.isfinite(loss):
                 raise TrainingError("Training diverged (the loss became NaN or infinite).")
             loss.backward()
