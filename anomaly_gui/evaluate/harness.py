@@ -1,7 +1,7 @@
 """Detection-quality harness: every detector over the labelled collections, one table and a JSON.
 
     anomaly-gui evaluate [--detectors ae,vae,zscore,...] [--collections mitdb,mitdb_reference,cwru,ucr,nab,skab]
-                         [--data PATH] [--quick] [--out results.json] [--seed 0]
+                         [--data PATH] [--quick] [--out results.json] [--seed 0 | --seeds 0,1,2]
                          [--skip DETECTOR:COLLECTION[=reason],...]
 
 Each detector runs through ``run_detection`` with ``DetectionConfig(model=key, seed=seed)`` and
@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="small smoke-test subset; numbers mean nothing")
     p.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seeds", default="", help="comma-separated seeds: run each detector once per seed, report means")
     p.add_argument("--skip", default="", help="DETECTOR:COLLECTION[=reason],... pairs not to run (recorded)")
     return p
 
@@ -96,6 +97,16 @@ def _split(text: str, allowed: tuple[str, ...], what: str) -> list[str]:
     if unknown:
         raise AnomalyGuiError(f"Unknown {what}: {', '.join(unknown)}; choose from {', '.join(allowed)}.")
     return items
+
+
+def _seeds(text: str) -> list[int]:
+    try:
+        seeds = [int(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise AnomalyGuiError(f"--seeds takes comma-separated whole numbers, got '{text}'.") from None
+    if not seeds:
+        raise AnomalyGuiError("--seeds names no seed.")
+    return seeds
 
 
 def _skips(text: str) -> dict[tuple[str, str], str]:
@@ -117,12 +128,15 @@ def evaluate(
     collections: list[str],
     data: Path,
     quick: bool = False,
-    seed: int = 0,
+    seed: int | list[int] = 0,
     skips: dict | None = None,
     log=lambda line: None,
 ) -> dict:
-    """Run every detector over every collection; returns the JSON-able report."""
+    """Run every detector over every collection; returns the JSON-able report. With several
+    seeds, each detector runs once per seed and its summary is the mean over them (the spread
+    in ``summary_sd``, each run under ``seeds``)."""
     skips = skips or {}
+    seeds = [seed] if isinstance(seed, int) else list(seed)
     report = {"collections": {}, "skipped": [], "timing_s": {}}
     started = time.perf_counter()
     for collection in collections:
@@ -140,20 +154,43 @@ def evaluate(
                 report["skipped"].append({"detector": key, "collection": collection, "reason": reason})
                 log(f"{collection:6s} {key:8s} skipped: {reason}")
                 continue
-            config = detector_config(key, seed, quick)
-            t0 = time.perf_counter()
-            log(f"{collection:6s} {key:8s} ...")
-            if collection in ("mitdb", "mitdb_reference"):
-                out = getattr(runs, f"evaluate_{collection}")(items, config, log, quick, mitdb_cache)
-            elif collection == "cwru":
-                out = runs.evaluate_cwru(items, config, log)
-            else:
-                out = getattr(runs, f"evaluate_{collection}")(items, config, log)
-            out["time_s"] = round(time.perf_counter() - t0, 2)
-            results[key] = out
-            log(f"{collection:6s} {key:8s} {out['time_s']:7.1f} s")
+            outs = []
+            for s in seeds:
+                config = detector_config(key, s, quick)
+                t0 = time.perf_counter()
+                log(f"{collection:6s} {key:8s} ..." + (f" seed {s}" if len(seeds) > 1 else ""))
+                if collection in ("mitdb", "mitdb_reference"):
+                    out = getattr(runs, f"evaluate_{collection}")(items, config, log, quick, mitdb_cache)
+                elif collection == "cwru":
+                    out = runs.evaluate_cwru(items, config, log)
+                else:
+                    out = getattr(runs, f"evaluate_{collection}")(items, config, log)
+                out["time_s"] = round(time.perf_counter() - t0, 2)
+                outs.append(out)
+                log(f"{collection:6s} {key:8s} {out['time_s']:7.1f} s")
+            results[key] = outs[0] if len(seeds) == 1 else _over_seeds(outs, seeds)
     report["timing_s"]["total"] = round(time.perf_counter() - started, 2)
     return report
+
+
+def _over_seeds(outs: list[dict], seeds: list[int]) -> dict:
+    """One detector's runs with several seeds: the mean and standard deviation of each summary
+    number (``None`` where a run had none), every run under its seed."""
+    import numpy as np
+
+    mean, sd = {}, {}
+    for name in outs[0]["summary"]:
+        values = [o["summary"].get(name) for o in outs]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            mean[name], sd[name] = float(np.mean(values)), float(np.std(values))
+        else:
+            mean[name] = sd[name] = None
+    return {
+        "summary": mean,
+        "summary_sd": sd,
+        "seeds": {str(s): o for s, o in zip(seeds, outs)},
+        "time_s": round(sum(o["time_s"] for o in outs), 2),
+    }
 
 
 def _load(collection: str, data: Path, quick: bool):
@@ -169,7 +206,7 @@ def _load(collection: str, data: Path, quick: bool):
 
 def _cell(summary: dict, key: str) -> str:
     if key == "top1":
-        return f"{summary.get('top1_hits', 0)}/{summary.get('top1_n', 0)}"
+        return f"{summary.get('top1_hits', 0):g}/{summary.get('top1_n', 0):g}"
     value = summary.get(key)
     if value is None:
         return "–"
@@ -218,16 +255,18 @@ def main(argv: list[str] | None = None) -> int:
         if not data.is_dir():
             raise AnomalyGuiError(f"Data folder {data} not found; pass --data PATH.")
         log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
-        report = evaluate(detectors, collections, data, args.quick, args.seed, _skips(args.skip), log)
+        seeds = _seeds(args.seeds) if args.seeds else args.seed
+        report = evaluate(detectors, collections, data, args.quick, seeds, _skips(args.skip), log)
     except AnomalyGuiError as exc:
         print(f"anomaly-gui evaluate: {exc}", file=sys.stderr)
         return 1
     report.update(
-        detectors=detectors, data=str(data), quick=args.quick, seed=args.seed, machine=_machine(),
+        detectors=detectors, data=str(data), quick=args.quick, seed=seeds, machine=_machine(),
         config_defaults=DetectionConfig().to_dict(),
     )
     print(format_tables(report))
-    print(f"total {report['timing_s']['total']:.1f} s")
+    over = f"; means over seeds {', '.join(map(str, seeds))}" if isinstance(seeds, list) else ""
+    print(f"total {report['timing_s']['total']:.1f} s{over}")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=1, default=_json_default) + "\n")

@@ -233,3 +233,19 @@ def test_harness_quick_runs_end_to_end(shared_data, tmp_path, capsys):
     assert 0.0 <= report["collections"]["cwru"]["zscore"]["summary"]["pooled_auroc"] <= 1.0
     table = capsys.readouterr().out
     assert "beat AUROC" in table and "top-1" in table and "skip" in table
+
+
+def test_harness_with_several_seeds_reports_means_and_each_run(shared_data, tmp_path, capsys):
+    from anomaly_gui.evaluate.harness import main
+
+    out = tmp_path / "seeds.json"
+    assert main(["--quick", "--detectors", "iforest", "--collections", "nab", "--data", str(shared_data),
+                 "--seeds", "0,1", "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    result = report["collections"]["nab"]["iforest"]
+    assert set(result["seeds"]) == {"0", "1"} and report["seed"] == [0, 1]
+    runs = [result["seeds"][s]["summary"]["auroc"] for s in ("0", "1")]
+    assert result["summary"]["auroc"] == pytest.approx(np.mean(runs))
+    assert result["summary_sd"]["auroc"] == pytest.approx(np.std(runs))
+    assert "means over seeds 0, 1" in capsys.readouterr().out
+    assert main(["--quick", "--collections", "nab", "--data", str(shared_data), "--seeds", "a,b"]) == 1
