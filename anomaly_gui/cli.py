@@ -165,6 +165,12 @@ def _detect_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", metavar="auto|pNN|VALUE", help="flagging threshold (default: auto)")
     p.add_argument("--seed", type=int, metavar="N", help="random seed (default: 0)")
     p.add_argument(
+        "--synthetic-anomalies",
+        type=float,
+        metavar="SHARE",
+        help="share of sliding training windows given a synthetic anomaly to repair (default: 0.5; 0: none)",
+    )
+    p.add_argument(
         "--precision",
         choices=("auto", "float32"),
         help="scoring arithmetic: auto (bfloat16 where the CPU has it and it agrees with float32; "
@@ -299,6 +305,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
             "epochs": args.epochs,
             "threshold": args.threshold,
             "seed": args.seed,
+            "synthetic_anomalies": args.synthetic_anomalies,
             "scoring_precision": args.precision,
         }.items()
         if v is not None

@@ -52,7 +52,8 @@ def test_detect_round_trip_reference_model_out_and_in(shared_data, tmp_path):
     seg_csv, seg_json, scores, model = (tmp_path / n for n in ("s.csv", "s.json", "scores.npy", "m.pt"))
     out = run_cli(
         "detect", fault, "--fs", "12000", "--channels", "DE", "--reference", healthy, "--reference-fs", "48000",
-        "--epochs", "3", "--seed", "1", "--segments-out", seg_csv, "--scores-out", scores, "--model-out", model, "--json",
+        "--epochs", "3", "--seed", "1", "--synthetic-anomalies", "0.25",
+        "--segments-out", seg_csv, "--scores-out", scores, "--model-out", model, "--json",
     )
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
@@ -87,7 +88,7 @@ def test_detect_round_trip_reference_model_out_and_in(shared_data, tmp_path):
     assert doc2["timings"]["train_s"] == 0.0
     saved = json.loads(seg_json.read_text())
     assert saved["source_file"].endswith("OR007@6_0.mat") and saved["fs"] == 12000.0
-    assert saved["model_settings"]["model"] == "ae"
+    assert saved["model_settings"]["model"] == "ae" and saved["model_settings"]["synthetic_anomalies"] == 0.25
     assert len(saved["segments"]) == len(doc2["segments"])
 
 
@@ -102,6 +103,7 @@ def test_detect_round_trip_reference_model_out_and_in(shared_data, tmp_path):
         (["detect", "{tmp}/short.csv", "--fs", "100"], "samples"),
         (["detect", "{tmp}/blob.xyz"], "support"),
         (["detect", "{data}/mitdb/119.hea", "--threshold", "loud"], "Threshold"),
+        (["detect", "{data}/mitdb/119.hea", "--synthetic-anomalies", "1.5"], "synthetic anomalies"),
     ],
 )
 def test_user_errors_exit_2_with_one_line(args, message, shared_data, tmp_path):
