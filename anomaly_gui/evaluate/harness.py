@@ -206,7 +206,7 @@ def _load(collection: str, data: Path, quick: bool):
 
 def _cell(summary: dict, key: str) -> str:
     if key == "top1":
-        return f"{summary.get('top1_hits', 0):g}/{summary.get('top1_n', 0):g}"
+        return f"{round(summary.get('top1_hits', 0), 2):g}/{summary.get('top1_n', 0):g}"
     value = summary.get(key)
     if value is None:
         return "–"
