@@ -257,6 +257,32 @@ def run_detection(
     )
 
 
+def run_saved_model(
+    recording: Recording, detector, threshold: str | None = None, ctx: TaskContext = NULL_TASK
+) -> DetectionResult:
+    """Score ``recording`` with a saved (or the bundled) model, without training; ``threshold``
+    replaces the model's own threshold setting when given.
+
+    A one-lead beat model (the bundled ECG reference) scores the lead ``pick_ecg_lead``
+    chooses; the per-channel scores of the other channels are 0, so segments name that lead."""
+    from dataclasses import replace
+
+    if threshold is not None:
+        detector.config = replace(detector.config, threshold=threshold)
+    single_lead = (
+        isinstance(detector, BeatAutoencoderDetector) and detector.n_channels_ == 1 and recording.n_channels > 1
+    )
+    if not single_lead:
+        return run_detection(recording, detector.config, ctx=ctx, detector=detector)
+    lead = pick_ecg_lead(recording)
+    result = run_detection(recording.select_channels([lead]), detector.config, ctx=ctx, detector=detector)
+    channel_scores = np.zeros((recording.n_samples, recording.n_channels), np.float32)
+    channel_scores[:, lead] = result.channel_scores[:, 0]
+    result.channel_scores = channel_scores
+    result.notices.append(f"The model scores one lead: {recording.channel_names[lead]}.")
+    return result
+
+
 def _fit(detector, data: np.ndarray, recording: Recording, mask: np.ndarray | None, ctx: TaskContext, on_epoch):
     names = recording.channel_names
     if mask is None:

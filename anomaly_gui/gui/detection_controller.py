@@ -16,15 +16,20 @@ from .document import Document
 from .workers import QtTaskContext, TaskRunner
 
 
-def detect(recording: Recording, config: DetectionConfig, source, ctx: QtTaskContext):
-    """The core pipeline with the worker's context (imports torch only now)."""
+def detect(recording: Recording, config: DetectionConfig, source, ctx: QtTaskContext, model_file: str | None = None):
+    """The core pipeline with the worker's context (imports torch only now); with
+    ``model_file`` that model scores the recording, untrained, at ``config``'s threshold."""
     import torch
 
-    from ..detect.pipeline import run_detection
+    from ..detect.pipeline import run_detection, run_saved_model
 
     # Leave one core to the GUI thread: with every core in torch's thread pool the event
     # loop starves and the window stutters while training.
     torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
+    if model_file is not None:
+        from ..model.persistence import load_detector
+
+        return run_saved_model(recording, load_detector(model_file), config.threshold, ctx)
     return run_detection(recording, config, source, ctx, on_epoch=ctx.epoch_finished)
 
 
@@ -73,9 +78,10 @@ class DetectionController(QObject):
         return self.runner.is_running
 
     def start(self, config: DetectionConfig, kind: str, range_s: tuple[float, float] | None,
-              track: str | None = None) -> bool:
+              track: str | None = None, model_file: str | None = None) -> bool:
         """Start a run on the current recording (as the score track ``track`` when given);
-        False (and a message) when it cannot start."""
+        False (and a message) when it cannot start. ``kind`` "saved" scores with
+        ``model_file``, "ecg_reference" with the bundled ECG model, neither trains."""
         from ..detect.pipeline import TrainingSource
 
         recording = self._document.recording
@@ -87,8 +93,16 @@ class DetectionController(QObject):
                     "Choose a reference recording first (File ▸ Open reference… or the "
                     "Choose reference… button)."
                 )
+            if kind == "saved" and not model_file:
+                raise DataError("Choose a model file first (Choose model file… or Detection ▸ Open model…).")
+            if kind == "ecg_reference":
+                from ..resources import ECG_REFERENCE_MODEL
+
+                model_file = str(ECG_REFERENCE_MODEL)
+            elif kind != "saved":
+                model_file = None
             source = TrainingSource(
-                kind=kind,
+                kind=kind if model_file is None else "whole",
                 range_s=range_s if kind == "range" else None,
                 reference=self._document.reference if kind == "reference" else None,
             )
@@ -96,11 +110,12 @@ class DetectionController(QObject):
             notifications.report_error(exc, self._parent_widget, "Cannot start detection")
             return False
         self._recording_at_start, self._track = recording, track
-        self._key = json.dumps([config.to_dict(), kind, source.range_s, id(source.reference)], sort_keys=True)
+        self._key = json.dumps([config.to_dict(), kind, source.range_s, id(source.reference), model_file],
+                               sort_keys=True)
         if self._key in self._results:  # computed before: no need to train and score again
             self._on_finished(self._results[self._key])
             return True
-        self.runner.start(lambda ctx: detect(recording, config, source, ctx))
+        self.runner.start(lambda ctx: detect(recording, config, source, ctx, model_file))
         return True
 
     def _forget_recording(self, _recording) -> None:

@@ -16,6 +16,7 @@ from .detection_controller import DetectionController
 from .dialogs.import_dialog import ImportChoice, ask_import
 from .document import Document
 from .export_actions import Exporter
+from .model_actions import ModelActions
 from .navigation import Navigator
 from .opener import RecordingOpener
 from .panels.channels_panel import ChannelsPanel
@@ -156,7 +157,7 @@ class MainWindow(QMainWindow):
                                                   enabled=False)
         self.clear_tracks_action = self._action(detection_menu, "Remove the extra score &tracks",
                                                 self.view.comparisons.clear)
-        detection_menu.addSeparator()
+        self.models = ModelActions(self, self.document, self.panel, detection_menu)
         self.label_set_action = self._action(detection_menu, "Edit &label set…", self.edit_label_set)
         help_menu = self.menuBar().addMenu("&Help")
         self.shortcuts_action = self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
@@ -188,7 +189,7 @@ class MainWindow(QMainWindow):
         panel.training_kind_changed.connect(lambda kind: view.set_training_range_visible(kind == "range"))
         panel.detect_requested.connect(self.start_detection)
         panel.track_requested.connect(lambda: detection.start(
-            panel.config(), panel.training_kind(), view.training_range(), track=panel.model_label()))
+            panel.config(), panel.training_kind(), view.training_range(), panel.model_label(), panel.model_file))
         detection.track_ready.connect(lambda name, result: view.add_score_track(name, result.scores, result.threshold))
         panel.cancel_requested.connect(detection.cancel)
         panel.reference_requested.connect(self.open_reference_dialog)
@@ -271,7 +272,8 @@ class MainWindow(QMainWindow):
 
     # -- detection --------------------------------------------------------------------------
     def start_detection(self) -> None:
-        self.detection.start(self.panel.config(), self.panel.training_kind(), self.view.training_range())
+        self.detection.start(self.panel.config(), self.panel.training_kind(), self.view.training_range(),
+                             model_file=self.panel.model_file)
 
     def _on_detection_ended(self, how: str) -> None:
         texts = {"cancelled": "Cancelled", "failed": "Failed", "track": "Score track added"}

@@ -115,7 +115,7 @@ def test_a_bug_in_the_worker_gets_the_traceback_dialog_and_detect_stays_usable(d
 
     drive.open_through_menu(short_wfdb)
 
-    def broken(recording, config, source, ctx):
+    def broken(recording, config, source, ctx, model_file=None):
         return 1 / 0
 
     monkeypatch.setattr(detection_controller, "detect", broken)

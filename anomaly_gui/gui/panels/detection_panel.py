@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,7 +38,11 @@ TRAINING_KINDS = (
     ("Whole recording", "whole"),
     ("Selected time range", "range"),
     ("Reference recording…", "reference"),
+    ("Saved model (no training)…", "saved"),
+    ("Bundled ECG reference model", "ecg_reference"),
 )
+PRETRAINED = ("saved", "ecg_reference")
+"""Training kinds that score with a model file instead of training one."""
 THRESHOLD_MODES = (("Automatic", "auto"), ("Percentile", "percentile"), ("Value", "value"))
 DEFAULT_PERCENTILE = 99.5
 DEFAULT_VALUE = 1.0
@@ -65,6 +71,7 @@ class DetectionPanel(QWidget):
     cancel_requested = Signal()
     track_requested = Signal()
     reference_requested = Signal()
+    model_file_requested = Signal()
     training_kind_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -100,6 +107,16 @@ class DetectionPanel(QWidget):
         self.reference_button.clicked.connect(self.reference_requested)
         self.reference_label = QLabel("No reference chosen")
         self.reference_label.setWordWrap(True)
+        self.model_button = QPushButton("Choose model file…")
+        self.model_button.clicked.connect(self.model_file_requested)
+        self.model_file_label = QLabel("No model chosen")
+        self.model_file_label.setWordWrap(True)
+        self.model_file: str | None = None
+        self.training_combo.setItemData(
+            self.training_combo.findData("ecg_reference"),
+            "Normal beats of MIT-BIH (lead MLII), adapted to this recording's own beats; scores one lead",
+            Qt.ItemDataRole.ToolTipRole,
+        )
         self.epochs_spin = QSpinBox()
         self.epochs_spin.setRange(1, 1000)
         self.epochs_spin.setValue(DetectionConfig().epochs)
@@ -124,6 +141,8 @@ class DetectionPanel(QWidget):
         form.addRow("", self.range_label)
         form.addRow("", self.reference_button)
         form.addRow("", self.reference_label)
+        form.addRow("", self.model_button)
+        form.addRow("", self.model_file_label)
         form.addRow("Epochs:", self.epochs_spin)
         threshold_row = QHBoxLayout()
         threshold_row.addWidget(self.threshold_combo, 1)
@@ -203,6 +222,10 @@ class DetectionPanel(QWidget):
         self._form.setRowVisible(self.range_label, kind == "range")
         self._form.setRowVisible(self.reference_button, kind == "reference")
         self._form.setRowVisible(self.reference_label, kind == "reference")
+        self._form.setRowVisible(self.model_button, kind == "saved")
+        self._form.setRowVisible(self.model_file_label, kind == "saved")
+        for widget in (self.model_combo, self.windowing_combo, self.epochs_spin, self.seed_spin):
+            widget.setEnabled(kind not in PRETRAINED and not self._running)  # the model file decides
         self.training_kind_changed.emit(kind)
 
     def _on_threshold_mode(self, *_args) -> None:
@@ -244,8 +267,19 @@ class DetectionPanel(QWidget):
                 f"{recording.duration_s:.1f} s"
             )
 
+    def set_model_file(self, path: str | None) -> None:
+        """The model file that "Saved model" scores with."""
+        self.model_file = path
+        self.model_file_label.setText(Path(path).name if path else "No model chosen")
+        self.model_file_label.setToolTip(path or "")
+
     def model_label(self) -> str:
         """The chosen model as the window names it (e.g. "Isolation Forest")."""
+        kind = self.training_kind()
+        if kind == "ecg_reference":
+            return "ECG reference model"
+        if kind == "saved" and self.model_file:
+            return Path(self.model_file).stem
         return self.model_combo.currentText()
 
     def set_recording_loaded(self, loaded: bool) -> None:
@@ -258,9 +292,11 @@ class DetectionPanel(QWidget):
         self.detect_button.setEnabled(not running and self._loaded)
         self.track_button.setEnabled(not running and self._loaded)
         self.cancel_button.setEnabled(running)
-        for widget in (self.model_combo, self.windowing_combo, self.training_combo, self.reference_button,
-                       self.epochs_spin, self.threshold_combo, self.seed_spin):
+        for widget in (self.training_combo, self.reference_button, self.model_button, self.threshold_combo):
             widget.setEnabled(not running)
+        pretrained = self.training_kind() in PRETRAINED
+        for widget in (self.model_combo, self.windowing_combo, self.epochs_spin, self.seed_spin):
+            widget.setEnabled(not running and not pretrained)
         self.threshold_spin.setEnabled(not running and self.threshold_combo.currentData() != "auto")
 
     def start_progress(self) -> None:
