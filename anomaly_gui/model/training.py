@@ -101,6 +101,10 @@ def train_network(
     validation loss is the mean over the same fraction. Anomalies that are frequent in the
     training data (ectopic beats in bigeminy) then stay poorly reconstructed instead of being
     learnt as normal.
+
+    Repair training (``synthetic_fraction`` > 0): that share of each batch gets a synthetic
+    anomaly (``model.synthetic.corrupt``) and the loss compares the output with the clean
+    window, so the network learns to undo such deviations instead of copying them.
     """
     n = len(windows)
     if n < 4:
