@@ -19,29 +19,19 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ...recording import Recording
 from ...segments import SegmentSet
 from ..channel_layout import ChannelLayout
-from .annotation_markers import AnnotationMarkers
+from .channel_stack import ChannelStack
 from .comparison_tracks import AGREEMENT_COLOR, ComparisonTracks
 from .cursors import MeasurementCursors, amplitude_text, is_ecg_unit, readout_text
-from .envelope import follow_range
 from .grid import StackGrid
 from .overview import OverviewStrip
 from .pyramid_source import PyramidSource
 from .score_track import ScoreTrack
 from .segment_overlay import IntervalOverlay
-from .stack_plots import (
-    LEFT_AXIS_WIDTH,
-    extremes,
-    name_tag,
-    new_time_plot,
-    set_points,
-    update_label_style,
-)
+from .stack_plots import LEFT_AXIS_WIDTH, extremes, name_tag, new_time_plot, set_points, update_label_style
 from .training_band import TrainingBand
 
-CHANNEL_PEN = pg.mkPen(20, 50, 90, width=1)
 INITIAL_SPAN_S = 10.0
 SHORT_FILE_S = 20.0
-LABEL_HEADROOM = 0.15
 FALLBACK_PIXELS = 1000
 HEADER_STYLE = "QLabel { color: #303030; padding: 2px 8px; background: #f4f6f9; border-bottom: 1px solid #d8dde5; }"
 
@@ -92,12 +82,10 @@ class SignalView(QWidget):
         layout.addWidget(self.overview)
 
         self.recording: Recording | None = None
-        self.channel_layout = ChannelLayout()
-        self.channel_plots: list[pg.PlotItem] = []  # indexed by channel, whatever the order
-        self.channel_curves: list[pg.PlotCurveItem] = []
-        self._name_tags: list[pg.TextItem] = []
+        self.channels = ChannelStack()
+        self.channel_plots = self.channels.plots  # indexed by channel, whatever the order
+        self.channel_curves = self.channels.curves
         self.overlays: list[IntervalOverlay] = []
-        self.markers: AnnotationMarkers | None = None
         self.signal_source = PyramidSource("signal", self)
         self.score_source = PyramidSource("score", self)
         self.clock_time = False
@@ -151,23 +139,8 @@ class SignalView(QWidget):
         """Show ``recording``: one plot per channel, markers for its annotations."""
         self._clear_channels()
         self.recording = recording
-        self.channel_layout = ChannelLayout.for_channels(recording.n_channels)
-        for channel in recording.channels:
-            plot = new_time_plot(time_axis=self.score_plot.getAxis("bottom"))
-            label = f"{channel.name} ({channel.unit})" if channel.unit else channel.name
-            plot.setLabel("left", label)
-            plot.setXLink(self.score_plot)
-            plot.getViewBox().sigResized.connect(self.grid.refresh)
-            curve = pg.PlotCurveItem(pen=CHANNEL_PEN)  # points come from redraw_now, never the file
-            plot.addItem(curve)
-            self._add_overlay(plot)
-            plot.getViewBox().sigResized.connect(self._update_label_style)
-            self.channel_plots.append(plot)
-            self.channel_curves.append(curve)
-            self._name_tags.append(name_tag(plot, label))
-        self.markers = AnnotationMarkers(self.channel_plots[0])
-        if len(recording.annotations):
-            self.markers.set_annotations(recording.annotations, recording.data[:, 0], recording.fs_hz)
+        self.channels.build(recording, self.score_plot, [self.grid.refresh, self._update_label_style],
+                            self._add_overlay)
         duration = recording.duration_s
         for plot in self.channel_plots + [self.score_plot]:
             plot.setLimits(xMin=0.0, xMax=duration, minXRange=min(duration, 20.0 / recording.fs_hz))
@@ -209,20 +182,14 @@ class SignalView(QWidget):
     def _update_label_style(self) -> None:
         tracks = self.comparisons.tracks
         update_label_style(self.channel_plots + [t.plot for t in tracks] + [self.score_plot],
-                           self._name_tags + [t.tag for t in tracks] + [self._score_tag])
+                           self.channels.tags + [t.tag for t in tracks] + [self._score_tag])
 
     def _clear_channels(self) -> None:
         self.training_band.move_to(None)
-        for plot in self.channel_plots:
-            if plot in self.graphics.ci.items:
-                self.graphics.ci.removeItem(plot)
+        self.channels.clear(self.graphics.ci)
         self.cursors.attach([])
-        self.channel_plots.clear()
-        self.channel_curves.clear()
-        self._name_tags.clear()
         self.cursors.show_readouts({})
         self.overlays[:] = [self.score_overlay]
-        self.markers = None
         self.recording = None
 
     # -- results ----------------------------------------------------------------------------
@@ -328,9 +295,19 @@ class SignalView(QWidget):
         self._relayout()
         self._channels_edited()
 
+    @property
+    def channel_layout(self) -> ChannelLayout:
+        """Order, visibility and scale of the channels."""
+        return self.channels.layout
+
+    @property
+    def markers(self):
+        """The annotation markers on the first channel (None without a recording)."""
+        return self.channels.markers
+
     def apply_channel_layout(self, layout: ChannelLayout) -> None:
         """Show the channels in ``layout``'s order, visibility and scale (a reopened project)."""
-        self.channel_layout = layout
+        self.channels.layout = layout
         self._relayout()
         self._channels_edited()
 
@@ -450,7 +427,7 @@ class SignalView(QWidget):
             x, ys = self.signal_source.envelopes(i0, i1, px, visible)
             t = x / rec.fs_hz
             for row, k in enumerate(visible):
-                self._draw_channel(k, t, ys[row])
+                self.channels.draw(k, t, ys[row])
         if self.score_track.has_scores and self.score_source.data is not None:
             x, ys = self.score_source.envelopes(i0, i1, px, [0])
             lo, hi = extremes(ys[0])
@@ -466,20 +443,6 @@ class SignalView(QWidget):
             plot.getViewBox().updateMatrix()
         self.score_plot.getViewBox().updateMatrix()
         self.grid.refresh()
-
-    def _draw_channel(self, k: int, t: np.ndarray, y: np.ndarray) -> None:
-        set_points(self.channel_curves[k], t, y)
-        box = self.channel_plots[k].getViewBox()
-        current = tuple(box.viewRange()[1])
-        target = self.channel_layout.displays[k].y_range()  # a fixed scale, or None
-        if target is None:
-            lo, hi = extremes(y)
-            # Room above the first channel for annotation labels.
-            top = LABEL_HEADROOM if k == 0 and self.markers is not None and self.markers.count else None
-            target = follow_range(current, lo, hi, top_fraction=top)
-        # An unchanged range must not be set again: that re-renders the axis every frame.
-        if target is not None and not np.allclose(target, current, rtol=1e-9, atol=0.0):
-            box.setYRange(*target, padding=0)
 
     # -- lifetime ---------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 2000) -> None:
