@@ -280,10 +280,12 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
     detector = None
     if args.ecg_reference:
-        from .detect.pipeline import pick_ecg_lead
+        from .detect.pipeline import NOT_ECG_NOTICE, looks_like_ecg, pick_ecg_lead
         from .model.persistence import load_detector
         from .resources import ECG_REFERENCE_MODEL
 
+        if not looks_like_ecg(rec):
+            print(NOT_ECG_NOTICE, file=sys.stderr)
         detector = load_detector(ECG_REFERENCE_MODEL)
         if rec.n_channels > 1:
             lead = pick_ecg_lead(rec)

@@ -87,6 +87,12 @@ ECG_NAME_HINTS = ("ecg", "ekg", "mlii", "mli", "lead", "avr", "avl", "avf")
 ECG_LEAD_NAMES = {"i", "ii", "iii", "v1", "v2", "v3", "v4", "v5", "v6", "ml", "mlii", "mliii"}
 
 
+NOT_ECG_NOTICE = (
+    "This is a heartbeat model, but the recording does not look like an ECG (no lead name such as "
+    "MLII, II or V1, no mV units, or a rate outside 100–2000 Hz): its scores may mean little here."
+)
+
+
 def looks_like_ecg(recording: Recording) -> bool:
     """True for recordings that carry ECG leads: a rate of 100–2000 Hz and a channel named like
     a lead (MLII, V1, II, ECG …) or measured in mV/µV."""
@@ -269,17 +275,18 @@ def run_saved_model(
 
     if threshold is not None:
         detector.config = replace(detector.config, threshold=threshold)
-    single_lead = (
-        isinstance(detector, BeatAutoencoderDetector) and detector.n_channels_ == 1 and recording.n_channels > 1
-    )
-    if not single_lead:
-        return run_detection(recording, detector.config, ctx=ctx, detector=detector)
-    lead = pick_ecg_lead(recording)
-    result = run_detection(recording.select_channels([lead]), detector.config, ctx=ctx, detector=detector)
-    channel_scores = np.zeros((recording.n_samples, recording.n_channels), np.float32)
-    channel_scores[:, lead] = result.channel_scores[:, 0]
-    result.channel_scores = channel_scores
-    result.notices.append(f"The model scores one lead: {recording.channel_names[lead]}.")
+    beats = isinstance(detector, BeatAutoencoderDetector)
+    if beats and detector.n_channels_ == 1 and recording.n_channels > 1:
+        lead = pick_ecg_lead(recording)
+        result = run_detection(recording.select_channels([lead]), detector.config, ctx=ctx, detector=detector)
+        channel_scores = np.zeros((recording.n_samples, recording.n_channels), np.float32)
+        channel_scores[:, lead] = result.channel_scores[:, 0]
+        result.channel_scores = channel_scores
+        result.notices.append(f"The model scores one lead: {recording.channel_names[lead]}.")
+    else:
+        result = run_detection(recording, detector.config, ctx=ctx, detector=detector)
+    if beats and not looks_like_ecg(recording):
+        result.notices.append(NOT_ECG_NOTICE)
     return result
 
 

@@ -97,3 +97,17 @@ def test_cancel_stops_training_within_a_batch():
     with pytest.raises(Cancelled):
         run_detection(_rec(_periodic(8000)), dataclasses.replace(FAST, epochs=50), ctx=task)
     assert len(seen) <= 4
+
+
+def test_a_heartbeat_model_on_a_recording_that_is_no_ecg_says_so(shared_data):
+    from anomaly_gui.detect.pipeline import run_saved_model
+    from anomaly_gui.io import read_recording
+    from anomaly_gui.model.persistence import load_detector
+    from anomaly_gui.resources import DEMO_RECORDING, ECG_REFERENCE_MODEL
+
+    vibration = read_recording(shared_data / "cwru" / "12k_DE" / "IR007_0.mat", fs_hz=12000.0).select_channels([0])
+    result = run_saved_model(vibration, load_detector(ECG_REFERENCE_MODEL))
+    assert any("does not look like an ECG" in line for line in result.notices)
+    ecg = run_saved_model(read_recording(DEMO_RECORDING), load_detector(ECG_REFERENCE_MODEL), "p99")
+    assert not any("does not look like an ECG" in line for line in ecg.notices)
+    assert ecg.config.threshold == "p99" and ecg.channel_scores.shape[1] == 2
