@@ -46,15 +46,21 @@ def beat_windows(data: np.ndarray, peaks: np.ndarray, fs_hz: float) -> np.ndarra
     return (w - np.median(w, axis=2, keepdims=True)).astype(np.float32)
 
 
-def beat_extents(peaks: np.ndarray, n_samples: int, fs_hz: float) -> tuple[np.ndarray, np.ndarray]:
-    """The samples ``[lo, hi)`` each beat's score covers: from QRS onset (``ONSET_S`` before
-    the R peak) to the end of its T wave (``OFFSET_S`` after), never past the midpoint to a
-    neighbouring beat."""
+def paint_beats(peaks: np.ndarray, values: np.ndarray, n_samples: int, fs_hz: float, background) -> np.ndarray:
+    """``(n_samples, *values.shape[1:])`` float32 samples where each beat's value covers its own
+    samples, from QRS onset (``ONSET_S`` before the R peak) to the end of its T wave
+    (``OFFSET_S`` after), never past the midpoint to a neighbouring beat; ``background``
+    elsewhere."""
     peaks = np.asarray(peaks, np.int64)
+    values = np.asarray(values, np.float32)
+    out = np.empty((n_samples,) + values.shape[1:], np.float32)
+    out[:] = background
     mid = (peaks[1:] + peaks[:-1]) // 2
     lo = np.maximum(peaks - int(round(ONSET_S * fs_hz)), np.concatenate([[0], mid]))
     hi = np.minimum(peaks + int(round(OFFSET_S * fs_hz)) + 1, np.concatenate([mid, [n_samples]]))
-    return lo, hi
+    for k in range(len(peaks)):
+        out[lo[k] : hi[k]] = values[k]
+    return out
 
 
 def beats_inside(mask: np.ndarray, peaks: np.ndarray, fs_hz: float) -> np.ndarray:
@@ -236,19 +242,11 @@ class BeatAutoencoderDetector:
 
     def score_channels(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> np.ndarray:
         """``(n, ch)`` per-sample scores: each beat's score covers its own samples
-        (``beat_extents``), so a normal beat next to an ectopic one keeps its own score.
+        (``paint_beats``), so a normal beat next to an ectopic one keeps its own score.
         Samples between beats take the lowest beat score."""
-        n = len(data)
         peaks, scores = self.score_beats(data, ctx)
-        out = np.empty((n, self.n_channels_), np.float32)
-        if len(peaks) == 0:
-            out[:] = 0.0
-            return out
-        out[:] = scores.min(axis=0)
-        lo, hi = beat_extents(peaks, n, self.fs_hz_)
-        for k in range(len(peaks)):
-            out[lo[k] : hi[k]] = scores[k]
-        return out
+        background = scores.min(axis=0) if len(peaks) else 0.0
+        return paint_beats(peaks, scores.reshape(len(peaks), self.n_channels_), len(data), self.fs_hz_, background)
 
     def score_samples(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> np.ndarray:
         return self.score_channels(data, ctx).mean(axis=1)

@@ -289,17 +289,14 @@ def _own_beat_auroc(detector, rec, beats: np.ndarray, abnormal: np.ndarray) -> f
 def _perfect_classifier_auroc(detector, rec, beats: np.ndarray, abnormal: np.ndarray) -> float | None:
     """Beat detectors only: the window-maximum beat AUROC of a perfect beat classifier whose
     scores (1 for non-normal beats, 0 for normal ones) cover the samples the detector gives a
-    beat (``beat_extents``). Below 1 where an ectopic beat follows a normal one within the
+    beat (``paint_beats``). Below 1 where an ectopic beat follows a normal one within the
     window's +0.45 s, where the normal beat's window maximum is the ectopic beat's score: what
     scores that stay on their own beat can expect from this rule."""
     if not hasattr(detector, "score_beats") or not abnormal.any() or abnormal.all():
         return None
-    from ..detect.beats import beat_extents
+    from ..detect.beats import paint_beats
 
-    painted = np.zeros(rec.n_samples, np.float32)
-    lo, hi = beat_extents(beats, rec.n_samples, rec.fs_hz)
-    for a, b, bad in zip(lo, hi, abnormal):
-        painted[a:b] = float(bad)
+    painted = paint_beats(beats, abnormal, rec.n_samples, rec.fs_hz, 0.0)
     windowed = beat_scores(painted, beats, rec.fs_hz, BEAT_BEFORE_S, BEAT_AFTER_S)
     return auroc(windowed[~abnormal], windowed[abnormal])
 
