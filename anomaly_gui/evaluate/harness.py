@@ -55,7 +55,7 @@ COLUMNS = {
     "mitdb": [("beat AUROC", "beat_auroc"), ("own beat", "beat_auroc_own"), ("perfect", "beat_auroc_perfect"), ("sens", "sensitivity"), ("FA/h", "false_alarms_per_h"),
               ("event F1", "event_f1"), ("range F1", "range_f1"), ("thr eff", "efficiency"),
               ("flagged", "flagged_fraction")],
-    "mitdb_reference": [("beat AUROC", "beat_auroc"), ("own beat", "beat_auroc_own"), ("perfect", "beat_auroc_perfect"),("sens", "sensitivity"),
+    "mitdb_reference": [("beat AUROC", "beat_auroc"), ("own beat", "beat_auroc_own"), ("perfect", "beat_auroc_perfect"), ("sens", "sensitivity"),
                         ("FA/h", "false_alarms_per_h"), ("event F1", "event_f1"), ("thr eff", "efficiency")],
     "cwru": [("AUROC", "pooled_auroc"), ("min AUROC", "min_auroc"), ("det rate", "detection_rate"),
              ("FP rate", "false_positive_rate"), ("thr eff (BA)", "efficiency")],
@@ -139,12 +139,12 @@ def evaluate(
     seeds = [seed] if isinstance(seed, int) else list(seed)
     report = {"collections": {}, "skipped": [], "timing_s": {}}
     started = time.perf_counter()
+    mitdb_cache: dict = {}  # MIT-BIH records read once for both MIT-BIH collections
     for collection in collections:
         loaded_at = time.perf_counter()
         items = _load(collection, data, quick)
         report["timing_s"][f"load_{collection}"] = round(time.perf_counter() - loaded_at, 2)
         results = report["collections"].setdefault(collection, {})
-        mitdb_cache: dict = {}
         for key in detectors:
             if collection == "mitdb_reference" and key not in runs.BEAT_MODELS:
                 reason = "no beat model to train on normal beats"
@@ -159,12 +159,11 @@ def evaluate(
                 config = detector_config(key, s, quick)
                 t0 = time.perf_counter()
                 log(f"{collection:6s} {key:8s} ..." + (f" seed {s}" if len(seeds) > 1 else ""))
+                evaluate_collection = getattr(runs, f"evaluate_{collection}")
                 if collection in ("mitdb", "mitdb_reference"):
-                    out = getattr(runs, f"evaluate_{collection}")(items, config, log, quick, mitdb_cache)
-                elif collection == "cwru":
-                    out = runs.evaluate_cwru(items, config, log)
+                    out = evaluate_collection(items, config, log, quick, mitdb_cache)
                 else:
-                    out = getattr(runs, f"evaluate_{collection}")(items, config, log)
+                    out = evaluate_collection(items, config, log)
                 out["time_s"] = round(time.perf_counter() - t0, 2)
                 outs.append(out)
                 log(f"{collection:6s} {key:8s} {out['time_s']:7.1f} s")
@@ -199,8 +198,6 @@ def _load(collection: str, data: Path, quick: bool):
     if collection == "mitdb_reference":
         # Leave one out needs two records even in the smoke test.
         return datasets.mitdb_records(data)[:2] if quick else datasets.mitdb_records(data)
-    if collection == "cwru":
-        return datasets.load_cwru(data, quick)
     return getattr(datasets, f"load_{collection}")(data, quick)
 
 
