@@ -224,9 +224,14 @@ class DetectionPanel(QWidget):
         self._form.setRowVisible(self.reference_label, kind == "reference")
         self._form.setRowVisible(self.model_button, kind == "saved")
         self._form.setRowVisible(self.model_file_label, kind == "saved")
-        for widget in (self.model_combo, self.windowing_combo, self.epochs_spin, self.seed_spin):
-            widget.setEnabled(kind not in PRETRAINED and not self._running)  # the model file decides
+        self._enable_model_settings()
         self.training_kind_changed.emit(kind)
+
+    def _enable_model_settings(self) -> None:
+        # A model file decides the model, windows, epochs and seed: locked for pretrained kinds.
+        editable = not self._running and self.training_kind() not in PRETRAINED
+        for widget in (self.model_combo, self.windowing_combo, self.epochs_spin, self.seed_spin):
+            widget.setEnabled(editable)
 
     def _on_threshold_mode(self, *_args) -> None:
         if self._threshold_mode in self._stored:
@@ -294,9 +299,7 @@ class DetectionPanel(QWidget):
         self.cancel_button.setEnabled(running)
         for widget in (self.training_combo, self.reference_button, self.model_button, self.threshold_combo):
             widget.setEnabled(not running)
-        pretrained = self.training_kind() in PRETRAINED
-        for widget in (self.model_combo, self.windowing_combo, self.epochs_spin, self.seed_spin):
-            widget.setEnabled(not running and not pretrained)
+        self._enable_model_settings()
         self.threshold_spin.setEnabled(not running and self.threshold_combo.currentData() != "auto")
 
     def start_progress(self) -> None:

@@ -83,8 +83,6 @@ class SignalView(QWidget):
 
         self.recording: Recording | None = None
         self.channels = ChannelStack()
-        self.channel_plots = self.channels.plots  # indexed by channel, whatever the order
-        self.channel_curves = self.channels.curves
         self.overlays: list[IntervalOverlay] = []
         self.signal_source = PyramidSource("signal", self)
         self.score_source = PyramidSource("score", self)
@@ -294,6 +292,15 @@ class SignalView(QWidget):
         self.channel_layout.set_visible(channel, visible)
         self._relayout()
         self._channels_edited()
+
+    @property
+    def channel_plots(self) -> list[pg.PlotItem]:
+        """One plot per channel, indexed by channel whatever the display order."""
+        return self.channels.plots
+
+    @property
+    def channel_curves(self) -> list[pg.PlotCurveItem]:
+        return self.channels.curves
 
     @property
     def channel_layout(self) -> ChannelLayout:
