@@ -225,7 +225,7 @@ def measure(name: str, path: Path, pans: int, warm: bool) -> dict:
     scores = rng.standard_exponential(len(data), dtype=np.float32)  # no float64 copy first
     scores[rng.integers(0, len(scores), 200)] += 20.0
     view.set_scores(scores, threshold=8.0)
-    while view.score_source.pyramid is None:
+    while view.scores.source.pyramid is None:
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
     with_scores = pan_series()
     rss_scores = _peak_rss_bytes()

@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         self.cancel_retrain_action = self._action(detection_menu, "Cancel retraining", self.retrain.cancel,
                                                   enabled=False)
         self.clear_tracks_action = self._action(detection_menu, "Remove the extra score &tracks",
-                                                self.view.comparisons.clear)
+                                                self.view.scores.comparisons.clear)
         self.models = ModelActions(self, self.document, self.panel, detection_menu)
         self.label_set_action = self._action(detection_menu, "Edit &label set…", self.edit_label_set)
         help_menu = self.menuBar().addMenu("&Help")

@@ -42,9 +42,9 @@ def test_detect_draws_and_lists_the_core_segments(drive, window, short_wfdb, mes
     # One score per sample, drawn from the visible range at the pixel width; the threshold
     # line at the result's threshold.
     i0, i1 = window.view.visible_samples()
-    curve_shows(window.view.score_track.curve, result.scores, i0, i1, recording.fs_hz,
+    curve_shows(window.view.scores.track.curve, result.scores, i0, i1, recording.fs_hz,
                 window.view.pixel_width())
-    assert window.view.score_track.threshold == result.threshold
+    assert window.view.scores.track.threshold == result.threshold
     assert window.export_action.isEnabled()
     assert "Epoch" in window.panel.loss_plot.getPlotItem().getAxis("bottom").labelText
     assert len(window.panel.loss_plot.epochs) == 2
@@ -60,7 +60,7 @@ def test_dragging_the_threshold_resegments(drive, window, short_npy, answer_rate
     recording = drive.open_through_menu(short_npy)
     _use_percentile(window)
     result = drive.detect(epochs=2)
-    line = window.view.score_track.threshold_line
+    line = window.view.scores.track.threshold_line
     new_threshold = float(np.percentile(result.scores, 80))
     assert new_threshold < result.threshold
     line.setValue(new_threshold)

@@ -126,7 +126,7 @@ def test_dragging_the_threshold_keeps_the_review_and_is_undoable(reviewed, qtbot
     qtbot.keyClick(w.table.view, Qt.Key.Key_A)
     reviewed_segment = session.segment(first)
     before, old_threshold = state(session), session.threshold
-    line = w.view.score_track.threshold_line
+    line = w.view.scores.track.threshold_line
     new_threshold = float(reviewed_segment.score) * 1.5  # above the reviewed segment's peak
     line.setValue(new_threshold)
     line.sigPositionChangeFinished.emit(line)
@@ -136,6 +136,6 @@ def test_dragging_the_threshold_keeps_the_review_and_is_undoable(reviewed, qtbot
     assert f"threshold {new_threshold:.4g}" in w.table.summary.text()
     qtbot.keyClick(w.table.view, Qt.Key.Key_Z, CTRL)
     assert state(session) == before and session.threshold == old_threshold
-    assert w.view.score_track.threshold == old_threshold
+    assert w.view.scores.track.threshold == old_threshold
     qtbot.keyClick(w.table.view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    assert session.threshold == new_threshold and w.view.score_track.threshold == new_threshold
+    assert session.threshold == new_threshold and w.view.scores.track.threshold == new_threshold

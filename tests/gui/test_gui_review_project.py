@@ -60,7 +60,7 @@ def test_save_close_and_reopen_restores_the_review(reviewed, qtbot, monkeypatch,
     w = reviewed
     session = w.document.session
     review_some(w, qtbot)
-    line = w.view.score_track.threshold_line
+    line = w.view.scores.track.threshold_line
     line.setValue(session.threshold * 0.98)
     line.sigPositionChangeFinished.emit(line)  # a re-threshold belongs to the review too
     w.view.set_x_range(12.5, 22.5)
@@ -94,7 +94,7 @@ def test_save_close_and_reopen_restores_the_review(reviewed, qtbot, monkeypatch,
     assert np.allclose(second_window.view.x_range(), (12.5, 22.5))
     assert second_window.view.channel_layout.to_dict() == layout
     assert second_window.view.channel_layout.visible_order() == [1, 0]
-    assert second_window.view.score_track.threshold == threshold
+    assert second_window.view.scores.track.threshold == threshold
     panel = second_window.threshold_panel  # the threshold dock follows opened projects too
     assert panel.isEnabled() and f"at threshold {threshold:.4g}" in panel.count_label.text()
     assert second_window.table.row_count() == len(expected)

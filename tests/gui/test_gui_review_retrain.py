@@ -52,7 +52,7 @@ def test_retrain_with_the_review_button_then_undo(reviewed, qtbot, messages):
 
     qtbot.keyClick(table, Qt.Key.Key_Z, CTRL)
     assert state(session) == before and session.scores is old_scores and session.threshold == old_threshold
-    assert w.view.score_track.threshold == old_threshold
+    assert w.view.scores.track.threshold == old_threshold
     qtbot.keyClick(table, Qt.Key.Key_Y, CTRL)
     assert state(session) == after
 

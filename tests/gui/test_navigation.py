@@ -140,12 +140,12 @@ def test_go_to_clock_time(shown, qtbot):
 
 
 def test_clock_time_axis_toggle(shown, qtbot):
-    axis = shown.view.score_plot.getAxis("bottom")
+    axis = shown.view.scores.plot.getAxis("bottom")
     assert axis.tickStrings([65.0], 1.0, 5.0) == ["0:01:05"]
     assert shown.navigator.clock_action.isEnabled()
     shown.navigator.clock_action.setChecked(True)
     assert axis.tickStrings([65.0], 1.0, 5.0) == ["00:00:05"]  # 23:59:00 + 65 s, past midnight
-    assert "Clock time" in shown.view.score_plot.getAxis("bottom").labelText
+    assert "Clock time" in shown.view.scores.plot.getAxis("bottom").labelText
     assert "23:59:00.0 – 23:59:10.0" in shown.navigator.position_label.text()
     majors = axis.tickValues(0.0, 100.0, 800)[0]
     assert all(abs((v + 23 * 3600 + 59 * 60) % majors[0]) < 1e-6 for v in majors[1])

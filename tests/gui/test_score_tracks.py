@@ -20,19 +20,19 @@ def test_score_tracks_show_other_detectors_and_where_they_agree(drive, window, s
         drive.click(panel.track_button)
     name, track_result = blocker.args
     assert name == "Baseline: Isolation Forest" and track_result.config.model == "iforest"
-    tracks = window.view.comparisons.tracks
+    tracks = window.view.scores.comparisons.tracks
     assert [t.name for t in tracks] == [name]
     assert list(window.document.session.segment_list) == segments_before  # the review is untouched
     # stacked above the main score track, which keeps the time axis at the bottom
     rows = window.view.graphics.ci.items
-    assert tracks[0].plot in rows and window.view.score_plot in rows
-    assert window.view.grid._plots[-2:] == [tracks[0].plot, window.view.score_plot]
+    assert tracks[0].plot in rows and window.view.scores.plot in rows
+    assert window.view.grid._plots[-2:] == [tracks[0].plot, window.view.scores.plot]
     # agreement: where both detectors flag above their own thresholds
     both = (main.scores > main.threshold) & (track_result.scores > track_result.threshold)
     expected = np.asarray(mask_to_intervals(both), float).reshape(-1, 2) / recording.fs_hz
-    np.testing.assert_allclose(window.view.comparisons.agreement_s, expected)
+    np.testing.assert_allclose(window.view.scores.comparisons.agreement_s, expected)
     assert len(expected) > 0
-    np.testing.assert_allclose(window.view.agreement_overlay.intervals_s, expected)
+    np.testing.assert_allclose(window.view.scores.agreement_overlay.intervals_s, expected)
     np.testing.assert_allclose(tracks[0].overlay.intervals_s, expected)
 
     # panning draws the track from its pyramid; asking for the same model again reuses the scores
@@ -43,16 +43,16 @@ def test_score_tracks_show_other_detectors_and_where_they_agree(drive, window, s
     with qtbot.waitSignal(window.detection.track_ready, timeout=1000) as again:
         drive.click(panel.track_button)
     assert again.args[1] is track_result and not window.detection.runner.is_running
-    assert len(window.view.comparisons.tracks) == 1  # replaced, not doubled
+    assert len(window.view.scores.comparisons.tracks) == 1  # replaced, not doubled
 
     # moving the main threshold moves the agreement with it
     window.view.set_threshold(float(np.max(main.scores)) + 1.0)
-    assert len(window.view.comparisons.agreement_s) == 0
+    assert len(window.view.scores.comparisons.agreement_s) == 0
 
     window.clear_tracks_action.trigger()
-    assert window.view.comparisons.tracks == [] and tracks_gone(window)
+    assert window.view.scores.comparisons.tracks == [] and tracks_gone(window)
     assert messages.warnings == [] and messages.tracebacks == []
 
 
 def tracks_gone(window) -> bool:
-    return window.view.grid._plots[-1] is window.view.score_plot and len(window.view.grid._plots) == 3
+    return window.view.grid._plots[-1] is window.view.scores.plot and len(window.view.grid._plots) == 3

@@ -116,7 +116,7 @@ def test_hiding_and_moving_channels(view, qtbot):
     rows = sorted((view.graphics.ci.layout.itemAt(r, 0).geometry().top(), r) for r in range(4))
     top_item = view.graphics.ci.layout.itemAt(rows[0][1], 0)
     assert top_item is view.channel_plots[2]
-    assert view.score_plot in view.graphics.ci.items
+    assert view.scores.plot in view.graphics.ci.items
 
 
 def test_gain_fixes_the_scale_and_fit_releases_it(view, qtbot):
@@ -139,15 +139,15 @@ def test_cursors_report_delta_t_and_amplitude(view, qtbot):
     with qtbot.waitSignal(view.cursors.moved, timeout=1000):
         view.cursors.set_positions(1.25, 2.07)
     assert view.cursors.delta_t_s == pytest.approx(0.82)
-    text = view.cursor_readout()
+    text = view.header.text()
+    assert view.header.isVisible()
     assert "Δt 820 ms" in text and "1.22 Hz" in text and "73.2 bpm" in text  # mV: a heart rate
-    assert view.header.isVisible() and "Δt 820 ms" in view.header.text()
-    a, b = view.cursor_values(1)
-    assert a == pytest.approx(2 * np.sin(2 * np.pi * 2 * 1.25), abs=1e-5)
     readout = view.cursors.readout(view.channel_plots[1])
-    assert "Δ" in readout and "mV" in readout
+    a, b = (float(view.recording.data[round(t * FS), 1]) for t in (1.25, 2.07))  # the samples under A and B
+    assert b == pytest.approx(2 * np.sin(2 * np.pi * 2 * 2.07), abs=1e-5)
+    assert readout == f"A {a:.4g} · B {b:.4g} · Δ {b - a:.4g} mV"
     # Every plot carries both lines, at the same place.
-    for plot in [view.channel_plots[0], view.channel_plots[1], view.score_plot]:
+    for plot in [view.channel_plots[0], view.channel_plots[1], view.scores.plot]:
         lines = [item for item in plot.items if item in sum((p[1] for p in view.cursors._pairs), [])]
         assert sorted(line.value() for line in lines) == pytest.approx([1.25, 2.07])
     view.set_cursors_active(False)
@@ -163,7 +163,7 @@ def test_scores_get_the_same_treatment(view, qtbot, curve_shows):
     view.set_scores(scores, threshold=2.0)
     view.show_all()
     view.redraw_now()
-    curve_shows(view.score_track.curve, scores, 0, len(scores), FS, view.pixel_width())
+    curve_shows(view.scores.track.curve, scores, 0, len(scores), FS, view.pixel_width())
     _x, y = view.overview.score_curve.getData()
     assert len(y) <= 2 * view.overview.width()
 

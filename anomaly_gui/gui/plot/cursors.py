@@ -139,6 +139,19 @@ class MeasurementCursors(QObject):
                 self._readouts[plot] = item
             item.setText(text)
 
+    def show_channel_values(self, recording, plots: dict[int, pg.PlotItem]) -> None:
+        """Corner labels with the samples of each channel ``k`` nearest to A and B, on ``plots[k]``."""
+        texts = {}
+        for k, plot in plots.items():
+            a, b = (recording.data[min(max(int(round(t * recording.fs_hz)), 0), recording.n_samples - 1), k]
+                    for t in self._positions)
+            texts[plot] = amplitude_text(float(a), float(b), recording.channels[k].unit)
+        self.show_readouts(texts)
+
+    def interval_text(self, units: list[str]) -> str:
+        """Δt between the cursors, with the heart rate when a channel is an ECG lead."""
+        return readout_text(self.delta_t_s, any(is_ecg_unit(u) for u in units))
+
     def readout(self, plot: pg.PlotItem) -> str | None:
         """The corner label shown on ``plot``, if any."""
         item = self._readouts.get(plot)

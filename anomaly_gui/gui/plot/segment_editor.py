@@ -79,7 +79,7 @@ class SegmentEditor(QObject):
     # -- plots ------------------------------------------------------------------------------
     def attach(self) -> None:
         """Put the handles on the view's current plots (call after the plots change)."""
-        plots = list(self.view.channel_plots) + [self.view.score_plot]
+        plots = list(self.view.channel_plots) + [self.view.scores.plot]
         if plots == self._plots:
             return
         for plot, edit, draw, mark in zip(self._plots, self._edit, self._draw, self._marks):

@@ -20,14 +20,13 @@ from ...recording import Recording
 from ...segments import SegmentSet
 from ..channel_layout import ChannelLayout
 from .channel_stack import ChannelStack
-from .comparison_tracks import AGREEMENT_COLOR, ComparisonTracks
-from .cursors import MeasurementCursors, amplitude_text, is_ecg_unit, readout_text
+from .cursors import MeasurementCursors
 from .grid import StackGrid
 from .overview import OverviewStrip
 from .pyramid_source import PyramidSource
-from .score_track import ScoreTrack
+from .score_area import ScoreArea
 from .segment_overlay import IntervalOverlay
-from .stack_plots import LEFT_AXIS_WIDTH, extremes, name_tag, new_time_plot, set_points, update_label_style
+from .stack_plots import LEFT_AXIS_WIDTH, update_label_style
 from .training_band import TrainingBand
 
 INITIAL_SPAN_S = 10.0
@@ -85,23 +84,15 @@ class SignalView(QWidget):
         self.channels = ChannelStack()
         self.overlays: list[IntervalOverlay] = []
         self.signal_source = PyramidSource("signal", self)
-        self.score_source = PyramidSource("score", self)
         self.clock_time = False
 
-        self.score_plot = new_time_plot()
-        self.score_plot.setLabel("left", "Anomaly score")
-        self._score_tag = name_tag(self.score_plot, "Anomaly score")
-        self.score_plot.getViewBox().sigResized.connect(self._update_label_style)
-        self.score_track = ScoreTrack(self.score_plot)
-        self.score_track.threshold_changed.connect(self.threshold_changed)
-        self.score_overlay = self._add_overlay(self.score_plot)
-        self.comparisons = ComparisonTracks(self)
-        self.agreement_overlay = IntervalOverlay(AGREEMENT_COLOR)
-        self.score_plot.addItem(self.agreement_overlay, ignoreBounds=True)
-        self.graphics.addItem(self.score_plot, row=0, col=0)
-        self.grid = StackGrid(self.score_plot.getAxis("bottom"))
+        self.scores = ScoreArea(self, self._add_overlay)
+        self.scores.threshold_changed.connect(self.threshold_changed)
+        self.scores.plot.getViewBox().sigResized.connect(self._update_label_style)
+        self.graphics.addItem(self.scores.plot, row=0, col=0)
+        self.grid = StackGrid(self.scores.plot.getAxis("bottom"))
         self.graphics.scene().addItem(self.grid)
-        self.score_plot.getViewBox().sigResized.connect(self.grid.refresh)
+        self.scores.plot.getViewBox().sigResized.connect(self.grid.refresh)
         self._set_bottom_label()
 
         self.training_band = TrainingBand(self)
@@ -114,17 +105,16 @@ class SignalView(QWidget):
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(0)
         self._redraw_timer.timeout.connect(self.redraw_now)
-        score_box = self.score_plot.getViewBox()
+        score_box = self.scores.plot.getViewBox()
         score_box.sigXRangeChanged.connect(self._on_x_range_changed)
         score_box.sigResized.connect(self._redraw_timer.start)
-        for source in (self.signal_source, self.score_source):
+        for source in (self.signal_source, self.scores.source):
             source.pyramid_ready.connect(self._redraw_timer.start)
             source.progress.connect(self._show_build_progress)
             source.runner.running_changed.connect(lambda _running: self._update_readout())
         self.overview.range_requested.connect(self.set_x_range)
-        self.comparisons.changed.connect(self._relayout)
-        self.comparisons.redraw_wanted.connect(self._redraw_timer.start)
-        self.score_track.fit_y()
+        self.scores.comparisons.changed.connect(self._relayout)
+        self.scores.comparisons.redraw_wanted.connect(self._redraw_timer.start)
 
     # -- building ---------------------------------------------------------------------------
     def _add_overlay(self, plot: pg.PlotItem) -> IntervalOverlay:
@@ -137,16 +127,15 @@ class SignalView(QWidget):
         """Show ``recording``: one plot per channel, markers for its annotations."""
         self._clear_channels()
         self.recording = recording
-        self.channels.build(recording, self.score_plot, [self.grid.refresh, self._update_label_style],
+        self.channels.build(recording, self.scores.plot, [self.grid.refresh, self._update_label_style],
                             self._add_overlay)
         duration = recording.duration_s
-        for plot in self.channel_plots + [self.score_plot]:
+        for plot in self.channel_plots + [self.scores.plot]:
             plot.setLimits(xMin=0.0, xMax=duration, minXRange=min(duration, 20.0 / recording.fs_hz))
-        self.comparisons.clear()
-        self.comparisons.attach(recording.fs_hz, self.agreement_overlay)
+        self.scores.attach(recording.fs_hz)
         self._relayout()
         self.signal_source.set_data(recording.data)
-        self.overview.set_sources(self.signal_source, self.score_source, recording.fs_hz, duration)
+        self.overview.set_sources(self.signal_source, self.scores.source, recording.fs_hz, duration)
         self._apply_time_origin()
         self.clear_result()
         self.show_initial_range()
@@ -165,7 +154,7 @@ class SignalView(QWidget):
         for row, k in enumerate(visible):
             ci.addItem(self.channel_plots[k], row=row, col=0)
             ci.layout.setRowStretchFactor(row, 3)
-        score_plots = self.comparisons.plots + [self.score_plot]  # the main track keeps the time axis
+        score_plots = self.scores.plots
         for row, plot in enumerate(score_plots, start=len(visible)):
             ci.addItem(plot, row=row, col=0)
             ci.layout.setRowStretchFactor(row, 2 if len(visible) <= 4 else 3)
@@ -178,35 +167,30 @@ class SignalView(QWidget):
         self.training_band.place_label()
 
     def _update_label_style(self) -> None:
-        tracks = self.comparisons.tracks
-        update_label_style(self.channel_plots + [t.plot for t in tracks] + [self.score_plot],
-                           self.channels.tags + [t.tag for t in tracks] + [self._score_tag])
+        update_label_style(self.channel_plots + self.scores.plots, self.channels.tags + self.scores.tags)
 
     def _clear_channels(self) -> None:
         self.training_band.move_to(None)
         self.channels.clear(self.graphics.ci)
         self.cursors.attach([])
         self.cursors.show_readouts({})
-        self.overlays[:] = [self.score_overlay]
+        self.overlays[:] = [self.scores.overlay]
         self.recording = None
 
     # -- results ----------------------------------------------------------------------------
     def set_scores(self, scores: np.ndarray, threshold: float) -> None:
         """Plot one score per sample and put the threshold line at ``threshold``."""
-        self.score_source.set_data(np.asarray(scores, dtype=np.float32))
-        self.score_track.set_scores(threshold)
-        self.comparisons.set_main(self.score_source.data, threshold)
+        self.scores.set_scores(scores, threshold)
         self.overview.refresh()
         self.redraw_now()
 
     def set_threshold(self, threshold: float) -> None:
-        self.score_track.set_threshold(threshold)
-        self.comparisons.set_main(self.score_source.data, threshold)
+        self.scores.set_threshold(threshold)
 
     def add_score_track(self, name: str, scores: np.ndarray, threshold: float) -> None:
         """Show another detector's scores as a track of their own (cached as a pyramid)."""
         if self.recording is not None:
-            self.comparisons.add(name, scores, threshold, self.score_plot, self.recording.duration_s)
+            self.scores.add_track(name, scores, threshold, self.recording.duration_s)
 
     def set_segments(self, segments: SegmentSet) -> None:
         """Shade every segment on every plot (start/end samples → seconds)."""
@@ -215,13 +199,10 @@ class SignalView(QWidget):
             overlay.set_intervals(intervals)
 
     def clear_result(self) -> None:
-        self.score_source.set_data(None)
-        self.comparisons.set_main(None, None)
-        self.score_track.clear()
+        self.scores.clear()
         for overlay in self.overlays + [self.overview.segments]:
             overlay.set_intervals(np.zeros((0, 2)))
         self.overview.refresh()
-        self.score_track.fit_y()
 
     # -- navigation -------------------------------------------------------------------------
     @property
@@ -240,10 +221,10 @@ class SignalView(QWidget):
             self.set_x_range(0.0, self.recording.duration_s)
 
     def set_x_range(self, t0_s: float, t1_s: float) -> None:
-        self.score_plot.setXRange(t0_s, t1_s, padding=0)
+        self.scores.plot.setXRange(t0_s, t1_s, padding=0)
 
     def x_range(self) -> tuple[float, float]:
-        x0, x1 = self.score_plot.getViewBox().viewRange()[0]
+        x0, x1 = self.scores.plot.getViewBox().viewRange()[0]
         return float(x0), float(x1)
 
     def show_segment(self, index: int, start_s: float, end_s: float) -> None:
@@ -272,7 +253,7 @@ class SignalView(QWidget):
 
     def _apply_time_origin(self) -> None:
         start = self.recording.start_time if self.recording is not None else None
-        for plot in [self.score_plot] + self.channel_plots:
+        for plot in [self.scores.plot] + self.channel_plots:
             plot.getAxis("bottom").set_time_origin(start, self.clock_time)
         self.overview.time_axis.set_time_origin(start, self.clock_time)
         self._set_bottom_label()
@@ -283,7 +264,7 @@ class SignalView(QWidget):
             text = f"Clock time (h:mm:ss) · started {start:%Y-%m-%d %H:%M:%S}"
         else:
             text = "Time from start (h:mm:ss)"
-        self.score_plot.setLabel("bottom", text)
+        self.scores.plot.setLabel("bottom", text)
 
     # -- channels ---------------------------------------------------------------------------
     def set_channel_visible(self, channel: int, visible: bool) -> None:
@@ -346,29 +327,13 @@ class SignalView(QWidget):
     def set_cursors_active(self, active: bool) -> None:
         self.cursors.set_active(active, self.x_range())
 
-    def cursor_values(self, channel: int) -> tuple[float, float]:
-        """The samples of ``channel`` nearest to cursors A and B."""
-        rec = self.recording
-        values = []
-        for t in self.cursors.positions:
-            i = min(max(int(round(t * rec.fs_hz)), 0), rec.n_samples - 1)
-            values.append(float(rec.data[i, channel]))
-        return values[0], values[1]
-
-    def cursor_readout(self) -> str:
-        units = [c.unit for c in self.recording.channels] if self.recording is not None else []
-        return readout_text(self.cursors.delta_t_s, any(is_ecg_unit(u) for u in units))
-
     def _update_readout(self) -> None:
-        active = self.cursors.active and self.recording is not None
-        texts = {}
-        for k in self.channel_layout.visible_order() if active else ():
-            a, b = self.cursor_values(k)
-            texts[self.channel_plots[k]] = amplitude_text(a, b, self.recording.channels[k].unit)
-        self.cursors.show_readouts(texts)
-        building = self.signal_source.is_building or self.score_source.is_building
-        parts = [self.cursor_readout()] if active else []
-        if building:
+        rec = self.recording
+        active = self.cursors.active and rec is not None
+        visible = self.channel_layout.visible_order() if active else []
+        self.cursors.show_channel_values(rec, {k: self.channel_plots[k] for k in visible})
+        parts = [self.cursors.interval_text([c.unit for c in rec.channels])] if active else []
+        if self.signal_source.is_building or self.scores.source.is_building:
             parts.append("Building the overview of the whole recording…")
         self.header.setText("    ".join(parts))
         self.header.setVisible(bool(parts))
@@ -409,7 +374,7 @@ class SignalView(QWidget):
         return max(0, int(np.floor(x0 * fs))), min(n, int(np.ceil(x1 * fs)) + 1)
 
     def pixel_width(self) -> int:
-        width = int(self.score_plot.getViewBox().width())
+        width = int(self.scores.plot.getViewBox().width())
         return width if width >= 50 else FALLBACK_PIXELS
 
     def redraw_now(self) -> None:
@@ -425,7 +390,7 @@ class SignalView(QWidget):
     def _redraw(self) -> None:
         rec = self.recording
         if rec is None:
-            self.score_track.fit_y()
+            self.scores.draw(0, 0, 0, None)
             return
         i0, i1 = self.visible_samples()
         px = self.pixel_width()
@@ -435,28 +400,19 @@ class SignalView(QWidget):
             t = x / rec.fs_hz
             for row, k in enumerate(visible):
                 self.channels.draw(k, t, ys[row])
-        if self.score_track.has_scores and self.score_source.data is not None:
-            x, ys = self.score_source.envelopes(i0, i1, px, [0])
-            lo, hi = extremes(ys[0])
-            set_points(self.score_track.curve, x / rec.fs_hz, ys[0])
-            self.score_track.fit_y(lo, hi)
-        else:
-            self.score_track.fit_y()
-        self.comparisons.draw(i0, i1, px, rec.fs_hz)
+        self.scores.draw(i0, i1, px, rec.fs_hz)
         self.training_band.place_label()
         # pyqtgraph applies new ranges when it paints; changes made then (items following the
         # new transform) ask for a second paint. Applying them now gives one paint per frame.
-        for plot in [self.channel_plots[k] for k in visible] + self.comparisons.plots:
+        for plot in [self.channel_plots[k] for k in visible] + self.scores.plots:
             plot.getViewBox().updateMatrix()
-        self.score_plot.getViewBox().updateMatrix()
         self.grid.refresh()
 
     # -- lifetime ---------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 2000) -> None:
         """Stop background pyramid builds (call before the window goes away)."""
         self.signal_source.shutdown(timeout_ms)
-        self.score_source.shutdown(timeout_ms)
-        self.comparisons.shutdown()
+        self.scores.shutdown(timeout_ms)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.shutdown()
