@@ -85,6 +85,14 @@ def typical_beats(beats: np.ndarray, fraction: float = TYPICAL_FRACTION) -> np.n
     return distance <= np.quantile(distance, fraction)
 
 
+def _rr_intervals(peaks: np.ndarray, fs_hz: float, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """RR intervals (s) and the expected RR of each: the median over ``span`` intervals around it."""
+    from scipy.ndimage import median_filter
+
+    rr = np.diff(peaks.astype(np.float64)) / fs_hz
+    return rr, median_filter(rr, size=min(len(rr), span) | 1, mode="nearest")
+
+
 def rhythm_scores(peaks: np.ndarray, fs_hz: float, span: int = RHYTHM_SPAN) -> np.ndarray:
     """Prematurity of each beat: ``max(0, 1 - RR_before / median RR of its neighbours)`` plus
     the same for a pause after it (compensatory pause), so 0 for a regular beat. The median
@@ -92,10 +100,7 @@ def rhythm_scores(peaks: np.ndarray, fs_hz: float, span: int = RHYTHM_SPAN) -> n
     tachycardia, tens of beats) stays premature against it."""
     if len(peaks) < 3:
         return np.zeros(len(peaks))
-    from scipy.ndimage import median_filter
-
-    rr = np.diff(peaks.astype(np.float64)) / fs_hz
-    local = median_filter(rr, size=min(len(rr), span) | 1, mode="nearest")
+    rr, local = _rr_intervals(peaks, fs_hz, span)
     before = np.concatenate([[local[0]], rr])
     after = np.concatenate([rr, [local[-1]]])
     ref_before = np.concatenate([[local[0]], local])
@@ -103,6 +108,25 @@ def rhythm_scores(peaks: np.ndarray, fs_hz: float, span: int = RHYTHM_SPAN) -> n
     early = np.maximum(0.0, 1.0 - before / ref_before)
     pause = np.maximum(0.0, after / ref_after - 1.0)
     return early + 0.5 * np.minimum(pause, 1.0)
+
+
+def rr_variability(peaks: np.ndarray, fs_hz: float, keep: np.ndarray | None = None, span: int = RHYTHM_SPAN) -> float:
+    """Beat-to-beat variability of the rhythm: the robust spread (MAD as a standard deviation)
+    of ``1 - RR_before / expected RR`` over the beats (those where ``keep`` is True).
+
+    Taken on the signed deviation, not on the prematurity score, which is 0 for every beat
+    that comes late: the MAD of a variable that is 0 for most beats is far below the real
+    variability and would make a beat 5 % early look like an ectopic beat."""
+    if len(peaks) < 3:
+        return 1.0
+    rr, local = _rr_intervals(peaks, fs_hz, span)
+    deviation = 1.0 - rr / local  # of beats 1 … n-1 (beat 0 has no RR before it)
+    if keep is not None:
+        deviation = deviation[np.asarray(keep, bool)[1:]]
+    if deviation.size < 2:
+        return 1.0
+    spread = 1.4826 * float(np.median(np.abs(deviation - np.median(deviation))))
+    return spread if spread > 1e-6 else max(float(np.std(deviation)), 1e-6)
 
 
 def _robust_centre_spread(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -170,17 +194,19 @@ class BeatAutoencoderDetector:
     def _fit_score_statistics(
         self, data: np.ndarray, ctx: TaskContext = NULL_TASK, training_mask: np.ndarray | None = None
     ) -> None:
-        # Robust statistics of the beats of ``data`` (within ``training_mask``): scores become
-        # robust z-scores, "how many spreads from this recording's typical beat".
-        peaks, errors, rhythm = self.beat_scores(data, ctx)
-        if training_mask is not None:
-            inside = beats_inside(training_mask, peaks, self.fs_hz_)
-            errors, rhythm = errors[inside], rhythm[inside]
-        if len(errors) < 3:
+        # Statistics of the beats of ``data`` (within ``training_mask``) that turn errors into
+        # robust z-scores, "how many spreads from this recording's dominant beat". The shape
+        # statistics come from the typical beats (``typical_beats``): over all beats, a record
+        # in bigeminy has two modes of error and their MAD is several times the spread of the
+        # normal beats, which hides the ectopic ones.
+        peaks, beats, errors, rhythm = self._scored_beats(data, ctx)
+        keep = np.ones(len(peaks), bool) if training_mask is None else beats_inside(training_mask, peaks, self.fs_hz_)
+        if keep.sum() < 3:
             raise DataError("Too few heartbeats were found to score this recording.")
-        log_errors = np.log(np.maximum(errors, 1e-12))
-        self.shape_centre_, self.shape_spread_ = _robust_centre_spread(log_errors)
-        self.rhythm_centre_, self.rhythm_spread_ = _robust_centre_spread(rhythm[:, None])
+        typical = np.flatnonzero(keep)[typical_beats(beats[keep])]
+        self.shape_centre_, self.shape_spread_ = _robust_centre_spread(np.log(np.maximum(errors[typical], 1e-12)))
+        self.rhythm_centre_ = np.array([np.median(rhythm[keep])])
+        self.rhythm_spread_ = np.array([rr_variability(peaks, self.fs_hz_, keep)])
 
     def adapted_to(self, data: np.ndarray, fs_hz: float, ctx: TaskContext = NULL_TASK) -> "BeatAutoencoderDetector":
         """A copy that keeps the learnt beat shapes but takes its amplitude normalisation, rate
@@ -208,17 +234,22 @@ class BeatAutoencoderDetector:
     def auto_threshold(self, reference, config: DetectionConfig) -> float:
         """Beat scores are robust z-scores: the automatic threshold is a fixed number of robust
         spreads (``config.beat_threshold_z``), which holds however many ectopic beats the
-        training data had (the median and MAD tolerate up to half)."""
+        training data had (the statistics come from the beats most like the median beat)."""
         return float(config.beat_threshold_z)
 
     def beat_scores(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """R-peak positions, per-beat per-channel shape errors ``(n_beats, ch)`` and rhythm scores."""
+        peaks, _beats, errors, rhythm = self._scored_beats(data, ctx)
+        return peaks, errors, rhythm
+
+    def _scored_beats(self, data: np.ndarray, ctx: TaskContext) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``beat_scores`` with the beat windows ``(n_beats, ch, BEAT_POINTS)`` themselves."""
         import torch
 
         data = np.asarray(data, np.float32)
         peaks = detect_r_peaks(data[:, 0], self.fs_hz_)
         if len(peaks) == 0:
-            return peaks, np.zeros((0, data.shape[1])), np.zeros(0)
+            return peaks, np.zeros((0, data.shape[1], BEAT_POINTS), np.float32), np.zeros((0, data.shape[1])), np.zeros(0)
         beats = beat_windows(self.scaler_.transform(data), peaks, self.fs_hz_)
         errors = np.empty((len(beats), beats.shape[1]), np.float64)
         self.net_.eval()
@@ -228,7 +259,7 @@ class BeatAutoencoderDetector:
                 w = torch.from_numpy(beats[b : b + 1024])
                 errors[b : b + 1024] = torch.mean((self.net_(w) - w) ** 2, dim=2).numpy()
                 ctx.progress(min(1.0, (b + 1024) / len(beats)), "Scoring beats")
-        return peaks, errors, rhythm_scores(peaks, self.fs_hz_)
+        return peaks, beats, errors, rhythm_scores(peaks, self.fs_hz_)
 
     def score_beats(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> tuple[np.ndarray, np.ndarray]:
         """R-peak positions and ``(n_beats, ch)`` beat scores: the robust z-score of the beat's

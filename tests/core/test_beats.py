@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from anomaly_gui.detect.beats import BeatAutoencoderDetector, rhythm_scores, typical_beats
+from anomaly_gui.detect.beats import BeatAutoencoderDetector, rhythm_scores, rr_variability, typical_beats
 from anomaly_gui.detect.config import DetectionConfig
 from anomaly_gui.detect.pipeline import choose_windowing, run_detection
 from anomaly_gui.evaluate.metrics import auroc, beat_scores
@@ -69,6 +69,45 @@ def test_rhythm_score_keeps_a_run_of_premature_beats_premature():
     scores = rhythm_scores(peaks, 360.0)
     assert np.all(scores[31:50] > 0.4)  # every beat of the run, not only its first
     assert np.all(scores[:30] < 0.05) and np.all(scores[52:] < 0.05)
+
+
+def test_rhythm_variability_is_the_spread_of_the_signed_rr_deviation():
+    # Sinus rhythm whose RR varies by a known 4 % (normal): half the beats come late, and the
+    # prematurity score is 0 for them, but the variability must still be about 4 %.
+    rng = np.random.default_rng(1)
+    rr = 0.8 * (1.0 + 0.04 * rng.standard_normal(2000))
+    peaks = np.round(np.cumsum(rr) * 360.0).astype(np.int64)
+    assert rr_variability(peaks, 360.0) == pytest.approx(0.04, rel=0.15)
+    prematurity = rhythm_scores(peaks, 360.0)
+    mad = 1.4826 * np.median(np.abs(prematurity - np.median(prematurity)))
+    assert mad < 0.7 * rr_variability(peaks, 360.0)  # what a MAD of the clipped score would give
+    # ``keep`` restricts it to some beats: a strictly regular stretch has almost none.
+    regular = np.r_[np.zeros(1000, bool), np.ones(1000, bool)]
+    peaks2 = np.round(np.cumsum(np.r_[rr[:1000], np.full(1000, 0.8)]) * 360.0).astype(np.int64)
+    assert rr_variability(peaks2, 360.0, keep=regular) < 0.01
+
+
+def test_shape_statistics_describe_the_dominant_beats_with_frequent_ectopy(shared_data):
+    # Robust z-scores of MIT-BIH 208 (first 5 min: 46 % ventricular and fusion beats): the
+    # centre and spread of the errors must be those of the normal beats, or the ectopic ones
+    # stop standing out.
+    rec = read_recording(shared_data / "mitdb" / "208.hea")
+    rec = rec.crop(0, rec.time_to_index(300.0))
+    det = BeatAutoencoderDetector(DetectionConfig(epochs=12)).fit(np.asarray(rec.data), rec.fs_hz)
+    peaks, errors, _ = det.beat_scores(np.asarray(rec.data))
+    labels = np.array(rec.annotations.labels)
+    nearest = np.abs(rec.annotations.onset_samples[:, None] - peaks[None, :]).argmin(axis=1)
+    log_errors = np.log(errors)
+    normal = log_errors[nearest[labels == "N"]]
+    ectopic = np.isin(labels, ["V", "F"])
+    assert ectopic.sum() > 0.4 * (ectopic.sum() + len(normal))
+
+    def mad(x):
+        return 1.4826 * np.median(np.abs(x - np.median(x, axis=0)), axis=0)
+
+    assert np.all(det.shape_spread_ < 0.7 * mad(log_errors))  # all beats: two modes
+    assert np.all(det.shape_spread_ < 1.5 * mad(normal))
+    assert np.all(np.abs(det.shape_centre_ - np.median(normal, axis=0)) < mad(normal))
 
 
 def test_typical_beats_are_those_of_the_dominant_morphology():
