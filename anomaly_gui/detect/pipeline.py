@@ -19,6 +19,9 @@ from .config import DetectionConfig
 from .threshold import ScoreReference, resolve_threshold
 
 TRAIN_SOURCES = ("whole", "range", "reference", "masked")
+SHORT_TRAINING_WINDOWS = 16
+"""Training data shorter than this many windows (side by side) gets a notice: the model and
+its automatic threshold rest on a handful of examples of normal behaviour."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,9 @@ def run_detection(
             make_detector(config, recording), train_data, recording, training_mask, sub(ctx, 0.0, 0.8), on_epoch
         )
         timings["train_s"] = time.perf_counter() - started
+        if isinstance(detector, AutoencoderDetector):
+            n_train = int(training_mask.sum()) if training_mask is not None else len(train_data)
+            notices += short_training_notices(n_train, config.window)
     else:
         config = detector.config
         timings["train_s"] = 0.0
@@ -261,6 +267,18 @@ def run_detection(
         timings=timings,
         notices=notices,
     )
+
+
+def short_training_notices(n_train: int, window: int) -> list[str]:
+    """A notice when sliding-window training data spans fewer than ``SHORT_TRAINING_WINDOWS``
+    windows side by side."""
+    if n_train >= SHORT_TRAINING_WINDOWS * window:
+        return []
+    return [
+        f"The training data is short: {n_train} samples, {n_train / window:.1f} windows of {window} side "
+        "by side. A model of normal behaviour from this little data, and its automatic threshold, are "
+        "uncertain: check the score histogram and the sensitivity, or train on a longer stretch."
+    ]
 
 
 def run_saved_model(

@@ -72,6 +72,14 @@ def test_train_range_uses_only_that_range():
         run_detection(_rec(x), FAST, TrainingSource(kind="range", range_s=(1.0, 1.1)))
 
 
+def test_short_training_data_gets_a_notice_and_long_data_none():
+    x = _with_burst(_periodic(10000), 7000, 7100)
+    short = run_detection(_rec(x), FAST, TrainingSource(kind="range", range_s=(0.0, 3.0)))  # 600 samples
+    assert [n for n in short.notices if "training data is short: 600 samples, 9.4 windows of 64" in n]
+    whole = run_detection(_rec(x), FAST)  # 10,000 samples: 156 windows
+    assert not [n for n in whole.notices if "short" in n]
+
+
 def test_nan_too_short_and_channel_mismatch_are_clear_errors():
     x = _periodic(5000)
     x[1234, 0] = np.nan
