@@ -101,8 +101,10 @@ def test_save_close_and_reopen_restores_the_review(reviewed, qtbot, monkeypatch,
     assert second_window.windowTitle().startswith("review119 — ")  # no '*'
     assert not second_window.review_actions.undo_action.isEnabled()
     # reviewing goes on where it stopped, and the '*' comes back
-    second_window.table.select_row(2)
+    row = next(i for i, s in enumerate(reopened.segment_list) if s.status == "pending")
+    second_window.table.select_row(row)
     qtbot.keyClick(second_window.table.view, Qt.Key.Key_A)
+    assert reopened.segment_list[row].status == "accepted"
     assert second_window.windowTitle().startswith("review119* — ")
     qtbot.keyClick(second_window.table.view, Qt.Key.Key_Z, CTRL)
     assert second_window.windowTitle().startswith("review119 — ")
