@@ -129,8 +129,9 @@ class AutoencoderDetector:
 
     def auto_threshold(self, reference, config: DetectionConfig) -> float:
         """The level a normal sample exceeds with probability ``config.threshold_risk``, from
-        the extreme-value fit of the training scores' tail."""
-        return float(reference.exceedance_level(config.threshold_risk))
+        the extreme-value fit of the training scores' tail; a robust level when those scores
+        are the scored recording's own (``ScoreReference.automatic_level``)."""
+        return reference.automatic_level(config)
 
     def extra_state(self) -> dict:
         return {}

@@ -15,8 +15,10 @@ class DetectionConfig:
     """Everything that decides a detection result (saved with models and exports).
 
     ``threshold`` is ``"auto"`` (extreme-value rule on the training scores: the level a normal
-    sample exceeds with probability ``threshold_risk``), ``"pNN"`` (the NN-th
-    percentile of the training scores, e.g. ``"p99.5"``) or a number.
+    sample exceeds with probability ``threshold_risk``; when the model trained on the recording
+    it scores, whose anomalies are then among the training scores, ``robust_threshold_z``
+    robust spreads above their median on a log scale; beat models: ``beat_threshold_z``),
+    ``"pNN"`` (the NN-th percentile of the training scores, e.g. ``"p99.5"``) or a number.
     ``windowing``: ``"sliding"`` windows of ``window`` samples, ``"beats"`` one window per
     detected heartbeat (ECG), or ``"auto"``: beats when the recording looks like an ECG.
     ``keep_fraction`` < 1 trains robustly on the best-reconstructed fraction of the windows
@@ -54,6 +56,7 @@ class DetectionConfig:
     seed: int = 0
     threshold: str = "auto"
     threshold_risk: float = 1e-3
+    robust_threshold_z: float = 5.0
     beat_threshold_z: float = 5.0
     adapt_saved_beat_model: bool = True
     min_duration_s: float | None = None

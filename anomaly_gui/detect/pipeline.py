@@ -177,6 +177,7 @@ def run_detection(
     train_scores_from: slice | np.ndarray | None = None
     train_data: np.ndarray | None = None
     training_mask: np.ndarray | None = None
+    detector_fitted_here = detector is None
     if detector is None:
         if source.kind == "reference":
             if source.reference is None:
@@ -242,7 +243,9 @@ def run_detection(
             train_scores = detector.score_samples(train_data, sub(ctx, 0.95, 1.0))
         else:
             train_scores = scores[train_scores_from]
-        detector.score_reference_ = ScoreReference.from_scores(train_scores)
+        # Trained here on the recording it scores: its anomalies are among the training scores.
+        own = detector_fitted_here and source.kind in ("whole", "masked")
+        detector.score_reference_ = ScoreReference.from_scores(train_scores, may_hold_anomalies=own)
     timings["score_s"] = time.perf_counter() - started
     if getattr(detector, "scoring_precision_", "float32") == "bfloat16":
         notices.append("Scored in bfloat16 arithmetic (this CPU computes it natively; it agreed with float32 "

@@ -20,15 +20,18 @@ class ScoreReference:
     ``quantiles`` are 1001 evenly spaced quantiles of the scores. The upper tail above the
     98th percentile ``tail_start`` is described by a generalised Pareto distribution
     (``tail_shape``, ``tail_scale``): peaks over threshold, as in extreme-value theory.
+    ``may_hold_anomalies``: the scores are those of the recording the model was trained on and
+    scores (its anomalies among them), not of data known to be normal.
     """
 
     quantiles: np.ndarray
     tail_start: float
     tail_shape: float
     tail_scale: float
+    may_hold_anomalies: bool = False
 
     @classmethod
-    def from_scores(cls, scores: np.ndarray) -> "ScoreReference":
+    def from_scores(cls, scores: np.ndarray, may_hold_anomalies: bool = False) -> "ScoreReference":
         s = np.asarray(scores, np.float64).ravel()
         s = s[np.isfinite(s)]
         if s.size == 0:
@@ -38,7 +41,7 @@ class ScoreReference:
         q = np.quantile(s, np.linspace(0, 1, _N_QUANTILES))
         start = float(np.quantile(s, _TAIL_QUANTILE))
         shape, scale = _fit_tail(s[s > start] - start)
-        return cls(q, start, shape, scale)
+        return cls(q, start, shape, scale, may_hold_anomalies)
 
     def percentile(self, p: float) -> float:
         return float(np.interp(p / 100.0, np.linspace(0, 1, len(self.quantiles)), self.quantiles))
@@ -53,12 +56,30 @@ class ScoreReference:
             return self.tail_start - self.tail_scale * np.log(ratio)
         return self.tail_start + self.tail_scale / self.tail_shape * (ratio ** (-self.tail_shape) - 1.0)
 
+    def robust_level(self, z: float) -> float:
+        """The score ``z`` robust spreads above the median on a log scale: ``exp(median + z ·
+        1.4826 · MAD)`` of the log scores. A minority of anomalous scores moves it a little,
+        where they would make up the upper tail that ``exceedance_level`` extrapolates."""
+        log_q = np.log(np.maximum(self.quantiles, 1e-12))
+        centre = float(np.median(log_q))
+        spread = 1.4826 * float(np.median(np.abs(log_q - centre)))
+        return float(np.exp(centre + z * spread))
+
+    def automatic_level(self, config) -> float:
+        """The automatic threshold of a window model: ``robust_level`` when the scores may hold
+        anomalies (``config.robust_threshold_z``), else ``exceedance_level``
+        (``config.threshold_risk``)."""
+        if self.may_hold_anomalies:
+            return self.robust_level(config.robust_threshold_z)
+        return float(self.exceedance_level(config.threshold_risk))
+
     def to_dict(self) -> dict:
         return {
             "quantiles": self.quantiles.tolist(),
             "tail_start": self.tail_start,
             "tail_shape": self.tail_shape,
             "tail_scale": self.tail_scale,
+            "may_hold_anomalies": self.may_hold_anomalies,
         }
 
     @classmethod
@@ -68,6 +89,7 @@ class ScoreReference:
             float(d["tail_start"]),
             float(d["tail_shape"]),
             float(d["tail_scale"]),
+            bool(d.get("may_hold_anomalies", False)),
         )
 
 

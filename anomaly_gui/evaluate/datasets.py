@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,7 @@ from ..recording import Channel, Recording
 from .metrics import AAMI_NORMAL, BEAT_SYMBOLS
 from .ranges import as_intervals
 
-COLLECTIONS = ("mitdb", "mitdb_reference", "cwru", "ucr", "nab", "skab")
+COLLECTIONS = ("mitdb", "mitdb_reference", "cwru", "ucr", "nab", "nab_self", "skab")
 UCR_NAME = re.compile(r"^(?P<id>\d+)_UCR_Anomaly_(?P<name>.+)_(?P<train>\d+)_(?P<begin>\d+)_(?P<end>\d+)$")
 NAB_PROBATION = 0.15
 CWRU_HEALTHY_FS = 48000.0
@@ -123,6 +123,12 @@ def load_nab(data: Path, quick: bool = False) -> list[LabelledSeries]:
     if quick:
         out = [s for s in out if len(s.anomalies)][:1]
     return out
+
+
+def load_nab_self(data: Path, quick: bool = False) -> list[LabelledSeries]:
+    """The NAB series trained on the whole series itself, as the window does by default
+    (anomalies included), and evaluated after NAB's probationary period like ``load_nab``."""
+    return [replace(s, train="whole", train_samples=0) for s in load_nab(data, quick)]
 
 
 # -- SKAB ----------------------------------------------------------------------------------

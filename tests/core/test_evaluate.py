@@ -207,3 +207,15 @@ def test_perfect_classifier_auroc_counts_normal_beats_whose_window_reaches_an_ec
     assert _perfect_classifier_auroc(Beats(), rec, beats, abnormal) == pytest.approx(9 / 10)
     assert _perfect_classifier_auroc(object(), rec, beats, abnormal) is None
     assert _perfect_classifier_auroc(Beats(), rec, beats, np.zeros(7, bool)) is None
+
+
+def test_nab_self_trains_on_each_whole_series_and_scores_after_the_probation(shared_data):
+    from anomaly_gui.evaluate.datasets import NAB_PROBATION, load_nab, load_nab_self
+
+    given, itself = load_nab(shared_data), load_nab_self(shared_data)
+    assert [s.name for s in itself] == [s.name for s in given] and len(itself) >= 5
+    for a, b in zip(given, itself):
+        assert a.train == "range" and a.train_samples == int(NAB_PROBATION * a.recording.n_samples)
+        assert b.train == "whole" and b.train_samples == 0
+        assert b.evaluate_from == a.evaluate_from > 0
+        np.testing.assert_array_equal(b.anomalies, a.anomalies)

@@ -72,6 +72,25 @@ def test_train_range_uses_only_that_range():
         run_detection(_rec(x), FAST, TrainingSource(kind="range", range_s=(1.0, 1.1)))
 
 
+def test_trained_on_itself_the_automatic_threshold_finds_frequent_anomalies():
+    # Twelve bursts, 6 % of the recording, trained on the recording itself: the bursts are in
+    # the training scores, so a level from their upper tail would sit among them.
+    x = _periodic(20000)
+    bursts = [(1000 + 1500 * k, 1100 + 1500 * k) for k in range(12)]
+    for i0, i1 in bursts:
+        x = _with_burst(x, i0, i1)
+    res = run_detection(_rec(x), FAST)
+    assert res.detector.score_reference_.may_hold_anomalies
+    found = [any(s.start_sample < i1 and s.end_sample > i0 for s in res.segments) for i0, i1 in bursts]
+    assert sum(found) >= 10, f"{sum(found)} of 12 bursts flagged"
+    assert res.threshold < res.detector.score_reference_.exceedance_level(FAST.threshold_risk)
+    flagged = sum(s.n_samples for s in res.segments)
+    assert flagged < 0.2 * len(x)
+    # A reference known to be normal keeps the extreme-value rule.
+    clean = run_detection(_rec(x), FAST, TrainingSource(kind="reference", reference=_rec(_periodic(20000, seed=5))))
+    assert not clean.detector.score_reference_.may_hold_anomalies
+
+
 def test_short_training_data_gets_a_notice_and_long_data_none():
     x = _with_burst(_periodic(10000), 7000, 7100)
     short = run_detection(_rec(x), FAST, TrainingSource(kind="range", range_s=(0.0, 3.0)))  # 600 samples

@@ -88,9 +88,8 @@ class BaselineDetector:
         return self.score_channels(data, ctx).mean(axis=1)
 
     def auto_threshold(self, reference, config: DetectionConfig) -> float:
-        """The level a normal sample exceeds with probability ``config.threshold_risk``, from
-        the extreme-value fit of the training scores' tail (the autoencoders' rule)."""
-        return float(reference.exceedance_level(config.threshold_risk))
+        """The autoencoders' rule (``ScoreReference.automatic_level``)."""
+        return reference.automatic_level(config)
 
     def extra_state(self) -> dict:
         """JSON-able fitted state beyond the scaler (model files)."""
