@@ -57,13 +57,14 @@ class ScoreReference:
         return self.tail_start + self.tail_scale / self.tail_shape * (ratio ** (-self.tail_shape) - 1.0)
 
     def robust_level(self, z: float) -> float:
-        """The score ``z`` robust spreads above the median on a log scale: ``exp(median + z ·
-        1.4826 · MAD)`` of the log scores. A minority of anomalous scores moves it a little,
-        where they would make up the upper tail that ``exceedance_level`` extrapolates."""
-        log_q = np.log(np.maximum(self.quantiles, 1e-12))
-        centre = float(np.median(log_q))
-        spread = 1.4826 * float(np.median(np.abs(log_q - centre)))
-        return float(np.exp(centre + z * spread))
+        """The score ``z`` robust spreads above the median: ``median + z · 1.4826 · MAD``. A
+        minority of anomalous scores moves it a little, where they would make up the upper
+        tail that ``exceedance_level`` extrapolates. (On a log scale the spread of scores that
+        range over orders of magnitude, quiet and busy stretches, puts it far above them.)"""
+        q = self.quantiles
+        centre = float(np.median(q))
+        spread = 1.4826 * float(np.median(np.abs(q - centre)))
+        return float(centre + z * spread)
 
     def automatic_level(self, config) -> float:
         """The automatic threshold of a window model: ``robust_level`` when the scores may hold

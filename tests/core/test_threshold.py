@@ -40,18 +40,18 @@ def test_score_reference_round_trips_through_dict():
 
 
 def test_robust_level_stays_below_a_minority_of_anomalies():
-    # Log-normal scores of normal data (log median 0, spread 0.5) and 10 % anomalous ones far
-    # above: the robust level moves a little and stays below them; the extreme-value tail is
-    # fitted to the anomalies and sits among them.
+    # Normal scores (median 1, spread 0.2) and 10 % anomalous ones far above: the robust level
+    # moves a little and stays below them; the extreme-value tail is fitted to the anomalies
+    # and sits among them.
     rng = np.random.default_rng(3)
-    normal = np.exp(rng.normal(0.0, 0.5, 90_000))
-    mixed = np.concatenate([normal, np.exp(rng.normal(4.0, 0.3, 10_000))])
+    normal = rng.normal(1.0, 0.2, 90_000)
+    mixed = np.concatenate([normal, rng.normal(20.0, 2.0, 10_000)])
     clean, dirty = ScoreReference.from_scores(normal), ScoreReference.from_scores(mixed, may_hold_anomalies=True)
-    assert clean.robust_level(5.0) == pytest.approx(np.exp(2.5), rel=0.05)
-    assert np.exp(2.5) < dirty.robust_level(5.0) < np.exp(3.2)  # moved, but below the anomalies
+    assert clean.robust_level(5.0) == pytest.approx(2.0, rel=0.02)
+    assert 2.0 < dirty.robust_level(5.0) < 2.5  # moved, but far below the anomalies
     config = DetectionConfig()
     assert dirty.automatic_level(config) == dirty.robust_level(config.robust_threshold_z)
-    assert dirty.exceedance_level(config.threshold_risk) > np.exp(4.5)  # what the tail rule would give
+    assert dirty.exceedance_level(config.threshold_risk) > 20.0  # what the tail rule would give
     assert clean.automatic_level(config) == clean.exceedance_level(config.threshold_risk)
     again = ScoreReference.from_dict(dirty.to_dict())
     assert again.may_hold_anomalies and again.robust_level(5.0) == dirty.robust_level(5.0)
