@@ -18,6 +18,11 @@ from .config import DetectionConfig
 MAX_TRAIN_WINDOWS = 65536
 # Samples scored per chunk: bounds memory on hours-long recordings.
 SCORE_CHUNK = 1 << 18
+# Windows per epoch, at least, when the model scores the recording it trains on (drawn with
+# replacement from fewer): there its training errors are the scores themselves, so training a
+# short recording hard opens no gap between them (the gap that sets a threshold from a short
+# reference too low), and the network learns the recording instead of its mean shape.
+OWN_RECORDING_MIN_WINDOWS = 1024
 
 
 class AutoencoderDetector:
@@ -42,9 +47,12 @@ class AutoencoderDetector:
         ctx: TaskContext = NULL_TASK,
         on_epoch: Callable | None = None,
         training_mask: np.ndarray | None = None,
+        own_recording: bool = False,
     ) -> "AutoencoderDetector":
         """Learn to reconstruct windows of ``data``; with ``training_mask`` only windows lying
-        wholly where it is True (e.g. outside segments the user marked as anomalies)."""
+        wholly where it is True (e.g. outside segments the user marked as anomalies).
+        ``own_recording``: ``data`` is the recording the model will score (see
+        ``OWN_RECORDING_MIN_WINDOWS``)."""
         import torch
 
         from ..model.networks import build_network
@@ -77,7 +85,10 @@ class AutoencoderDetector:
         windows = gather_windows(x, starts, cfg.window)
         torch.manual_seed(cfg.seed)
         self.net_ = build_network(cfg.model, data.shape[1], cfg.window, cfg.latent_dim, cfg.width)
-        settings = TrainingSettings.from_config(cfg, default_keep_fraction=1.0, synthetic_fraction=cfg.synthetic_anomalies)
+        settings = TrainingSettings.from_config(
+            cfg, default_keep_fraction=1.0, synthetic_fraction=cfg.synthetic_anomalies,
+            min_windows_per_epoch=OWN_RECORDING_MIN_WINDOWS if own_recording else 0,
+        )
         self.history_ = train_network(self.net_, windows, settings, ctx, on_epoch)
         self.n_channels_ = int(data.shape[1])
         self.fs_hz_ = float(fs_hz)

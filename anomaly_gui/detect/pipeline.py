@@ -177,7 +177,8 @@ def run_detection(
     train_scores_from: slice | np.ndarray | None = None
     train_data: np.ndarray | None = None
     training_mask: np.ndarray | None = None
-    detector_fitted_here = detector is None
+    # Trained here on the recording it scores: its anomalies are among the training data.
+    own_recording = detector is None and source.kind in ("whole", "masked")
     if detector is None:
         if source.kind == "reference":
             if source.reference is None:
@@ -211,12 +212,12 @@ def run_detection(
             train_scores_from = slice(0, recording.n_samples)
         started = time.perf_counter()
         detector = _fit(
-            make_detector(config, recording), train_data, recording, training_mask, sub(ctx, 0.0, 0.8), on_epoch
+            make_detector(config, recording), train_data, recording, training_mask, sub(ctx, 0.0, 0.8), on_epoch,
+            own_recording,
         )
         timings["train_s"] = time.perf_counter() - started
-        if isinstance(detector, AutoencoderDetector):
-            n_train = int(training_mask.sum()) if training_mask is not None else len(train_data)
-            notices += short_training_notices(n_train, config.window)
+        if isinstance(detector, AutoencoderDetector) and not own_recording:
+            notices += short_training_notices(len(train_data), config.window)
     else:
         config = detector.config
         timings["train_s"] = 0.0
@@ -243,9 +244,7 @@ def run_detection(
             train_scores = detector.score_samples(train_data, sub(ctx, 0.95, 1.0))
         else:
             train_scores = scores[train_scores_from]
-        # Trained here on the recording it scores: its anomalies are among the training scores.
-        own = detector_fitted_here and source.kind in ("whole", "masked")
-        detector.score_reference_ = ScoreReference.from_scores(train_scores, may_hold_anomalies=own)
+        detector.score_reference_ = ScoreReference.from_scores(train_scores, may_hold_anomalies=own_recording)
     timings["score_s"] = time.perf_counter() - started
     if getattr(detector, "scoring_precision_", "float32") == "bfloat16":
         notices.append("Scored in bfloat16 arithmetic (this CPU computes it natively; it agreed with float32 "
@@ -273,8 +272,8 @@ def run_detection(
 
 
 def short_training_notices(n_train: int, window: int) -> list[str]:
-    """A notice when sliding-window training data spans fewer than ``SHORT_TRAINING_WINDOWS``
-    windows side by side."""
+    """A notice when sliding-window training data (a time range or a reference, not the scored
+    recording itself) spans fewer than ``SHORT_TRAINING_WINDOWS`` windows side by side."""
     if n_train >= SHORT_TRAINING_WINDOWS * window:
         return []
     return [
@@ -311,11 +310,14 @@ def run_saved_model(
     return result
 
 
-def _fit(detector, data: np.ndarray, recording: Recording, mask: np.ndarray | None, ctx: TaskContext, on_epoch):
+def _fit(detector, data: np.ndarray, recording: Recording, mask: np.ndarray | None, ctx: TaskContext, on_epoch,
+         own_recording: bool):
     names = recording.channel_names
+    if isinstance(detector, AutoencoderDetector):
+        return detector.fit(data, recording.fs_hz, names, ctx, on_epoch, training_mask=mask, own_recording=own_recording)
     if mask is None:
         return detector.fit(data, recording.fs_hz, names, ctx, on_epoch)
-    if isinstance(detector, (AutoencoderDetector, BeatAutoencoderDetector)):
+    if isinstance(detector, BeatAutoencoderDetector):
         return detector.fit(data, recording.fs_hz, names, ctx, on_epoch, training_mask=mask)
     # Other detectors (the baselines) learn local window features: fit them on the usable
     # stretches of at least one window, joined end to end (the joins barely matter to them).

@@ -40,12 +40,17 @@ class TrainingSettings:
     warmup_epochs: int = 2
     synthetic_fraction: float = 0.0
     """Share of training windows given a synthetic anomaly to repair (``model.synthetic``)."""
+    min_windows_per_epoch: int = 0
+    """Fewer training windows than this are drawn with replacement up to it, each epoch."""
 
     @classmethod
-    def from_config(cls, config, default_keep_fraction: float, synthetic_fraction: float = 0.0) -> "TrainingSettings":
+    def from_config(
+        cls, config, default_keep_fraction: float, synthetic_fraction: float = 0.0, min_windows_per_epoch: int = 0
+    ) -> "TrainingSettings":
         """The loop's settings from a ``DetectionConfig`` (``keep_fraction`` None → the default)."""
         return cls(
             synthetic_fraction=synthetic_fraction,
+            min_windows_per_epoch=min_windows_per_epoch,
             epochs=config.epochs,
             batch_size=config.batch_size,
             learning_rate=config.learning_rate,
@@ -116,7 +121,7 @@ def train_network(
     val_idx, train_idx = order[:n_val], order[n_val:]
     val = windows[val_idx[: max(1, settings.windows_per_epoch // 8)]]
     optimiser = CosineAdam(net.parameters(), lr=settings.learning_rate, epochs=settings.epochs)
-    per_epoch = min(len(train_idx), settings.windows_per_epoch)
+    per_epoch = settings.windows_per_epoch
     history: list[EpochStats] = []
     best_loss, best_state, stale = math.inf, None, 0
     started = time.perf_counter()
@@ -127,7 +132,8 @@ def train_network(
             errors = window_errors(net, windows[train_idx])
             pool = train_idx[errors <= np.quantile(errors, settings.keep_fraction)]
         net.train()
-        chosen = rng.choice(pool, size=min(per_epoch, len(pool)), replace=False)
+        size = min(per_epoch, max(len(pool), settings.min_windows_per_epoch))
+        chosen = rng.choice(pool, size=size, replace=size > len(pool))
         total = 0.0
         n_batches = max(1, math.ceil(len(chosen) / settings.batch_size))
         for b in range(n_batches):

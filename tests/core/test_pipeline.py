@@ -91,6 +91,20 @@ def test_trained_on_itself_the_automatic_threshold_finds_frequent_anomalies():
     assert not clean.detector.score_reference_.may_hold_anomalies
 
 
+def test_short_training_data_is_drawn_up_to_the_minimum_windows_per_epoch():
+    from anomaly_gui.model.networks import build_network
+    from anomaly_gui.model.training import TrainingSettings, train_network
+
+    windows = np.random.default_rng(0).standard_normal((40, 1, 64)).astype(np.float32)
+    batches = []
+    task = SimpleTask(on_progress=lambda fraction, message: batches.append(message))
+    for minimum, per_epoch in ((0, 1), (512, 4)):  # 36 training windows, batches of 128
+        batches.clear()
+        settings = TrainingSettings(epochs=2, patience=5, min_windows_per_epoch=minimum)
+        train_network(build_network("ae", 1, 64, 8, 8), windows, settings, task)
+        assert len(batches) == 2 * per_epoch
+
+
 def test_short_training_data_gets_a_notice_and_long_data_none():
     x = _with_burst(_periodic(10000), 7000, 7100)
     short = run_detection(_rec(x), FAST, TrainingSource(kind="range", range_s=(0.0, 3.0)))  # 600 samples
