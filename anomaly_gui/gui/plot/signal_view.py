@@ -158,11 +158,12 @@ class SignalView(QWidget):
         for row, plot in enumerate(score_plots, start=len(visible)):
             ci.addItem(plot, row=row, col=0)
             ci.layout.setRowStretchFactor(row, 2 if len(visible) <= 4 else 3)
-        top = self.channel_plots[visible[0]] if visible else score_plots[0]
+        stacked = self.channels.visible_plots() + score_plots
+        top = stacked[0]
         self.training_band.move_to(top)
-        self.grid.set_plots([self.channel_plots[k] for k in visible] + score_plots)
+        self.grid.set_plots(stacked)
         self._update_label_style()
-        self.cursors.attach([self.channel_plots[k] for k in visible] + score_plots, labelled=top)
+        self.cursors.attach(stacked, labelled=top)
         self._redraw_timer.start()
         self.training_band.place_label()
 
@@ -404,7 +405,7 @@ class SignalView(QWidget):
         self.training_band.place_label()
         # pyqtgraph applies new ranges when it paints; changes made then (items following the
         # new transform) ask for a second paint. Applying them now gives one paint per frame.
-        for plot in [self.channel_plots[k] for k in visible] + self.scores.plots:
+        for plot in self.channels.visible_plots() + self.scores.plots:
             plot.getViewBox().updateMatrix()
         self.grid.refresh()
 
