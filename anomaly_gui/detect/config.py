@@ -17,7 +17,8 @@ class DetectionConfig:
     ``threshold`` is ``"auto"`` (extreme-value rule on the training scores: the level a normal
     sample exceeds with probability ``threshold_risk``; when the model trained on the recording
     it scores, whose anomalies are then among the training scores, ``robust_threshold_z``
-    robust spreads above their median on a log scale; beat models: ``beat_threshold_z``),
+    robust spreads above their median (median + z · 1.4826 · MAD); beat models:
+    ``beat_threshold_z``),
     ``"pNN"`` (the NN-th percentile of the training scores, e.g. ``"p99.5"``) or a number.
     ``windowing``: ``"sliding"`` windows of ``window`` samples, ``"beats"`` one window per
     detected heartbeat (ECG), or ``"auto"``: beats when the recording looks like an ECG.
