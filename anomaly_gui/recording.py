@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -197,6 +198,54 @@ def resolve_channel(item: str, names: list[str]) -> int:
         raise ChannelSelectionError(f"No channel matches '{item}'. Channels: {listing}.")
     hits = ", ".join(names[i] for i in matches)
     raise ChannelSelectionError(f"Channel '{item}' is ambiguous: it matches {hits}.")
+
+
+def match_channels(source: list[str], target: list[str]) -> list[int] | None:
+    """For each ``target`` channel, the index of the ``source`` channel of the same name, or
+    None unless every target channel finds its own. Names match exactly, then ignoring case,
+    then by the words that tell a file's channels apart (``X097_DE_time`` in one bearing file is
+    ``X105_DE_time`` in the next: the record number and ``time`` are common to all its channels),
+    then by their words without numbered ones (a single ``X097_DE_time`` ↔ ``X105_DE_time``).
+    Each rule applies only where it pairs channels one to one."""
+    for key in (lambda names: names, _lower_names, _distinguishing_words, _words_without_numbers):
+        src, dst = key(source), key(target)
+        if any(k is None for k in dst):
+            continue
+        order = [src.index(k) if src.count(k) == 1 else None for k in dst]
+        if None not in order and len(set(order)) == len(order):
+            return order
+    return None
+
+
+def _lower_names(names: list[str]) -> list[str]:
+    return [n.strip().lower() for n in names]
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[^0-9a-z]+", name.lower()) if w]
+
+
+def _distinguishing_words(names: list[str]) -> list[tuple | None]:
+    """Each name's words minus the leading and trailing words every name shares (None for a
+    name left with no word, and for a single channel, which shares everything with itself)."""
+    words = [_words(n) for n in names]
+    if len(words) < 2:
+        return [None] * len(words)
+    head = 0
+    while all(len(w) > head for w in words) and len({w[head] for w in words}) == 1:
+        head += 1
+    tail = 0
+    while all(len(w) > head + tail for w in words) and len({w[-1 - tail] for w in words}) == 1:
+        tail += 1
+    keys = [tuple(w[head : len(w) - tail]) for w in words]
+    return [k or None for k in keys]
+
+
+def _words_without_numbers(names: list[str]) -> list[tuple | None]:
+    """Each name's words without those holding a number of two or more digits (record or
+    serial numbers such as ``X097``); lead names such as ``V1`` keep theirs."""
+    keys = [tuple(w for w in _words(n) if not re.search(r"\d{2,}", w)) for n in names]
+    return [k or None for k in keys]
 
 
 def check_finite(recording: Recording) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..dsp.resample import resample_to
 from ..errors import DataError, ModelFileError
-from ..recording import Recording, check_finite
+from ..recording import Recording, check_finite, match_channels
 from ..segments import SegmentSet, mask_to_intervals, segments_from_scores
 from ..tasks import NULL_TASK, TaskContext, sub
 from .autoencoder import AutoencoderDetector
@@ -140,14 +140,32 @@ def make_detector(config: DetectionConfig, recording: Recording):
 
 
 def prepare_reference(reference: Recording, target: Recording) -> tuple[np.ndarray, list[str]]:
-    """Reference samples matched to the target's channel count and rate, plus notices."""
+    """Reference samples matched to the target's channels and rate, plus notices.
+
+    Channels pair by name where every recording channel has its own in the reference
+    (``match_channels``: the reference may have more, in any order); otherwise by position when
+    both have as many, with a notice where the names differ."""
     notices = []
-    if reference.n_channels != target.n_channels:
+    ref_names, names = reference.channel_names, target.channel_names
+    order = match_channels(ref_names, names)
+    if order is None and reference.n_channels != target.n_channels:
         raise DataError(
-            f"The reference {reference.display_name} has {reference.n_channels} channel(s) but the "
-            f"recording has {target.n_channels}; select the same number of channels in both."
+            f"The reference {reference.display_name} has {reference.n_channels} channel(s) "
+            f"({', '.join(ref_names)}) and the recording {target.n_channels} ({', '.join(names)}), "
+            "and they do not pair by name. Open both with the same channels: --channels on the "
+            "command line, File ▸ Import with options… in the window."
         )
-    data = reference.data
+    if order is None:
+        order = list(range(target.n_channels))
+        differ = [f"{ref_names[i]} for {n}" for i, n in zip(order, names) if ref_names[i].lower() != n.lower()]
+        if differ:
+            notices.append(f"Reference channels paired by position: {', '.join(differ)}.")
+    elif order != list(range(reference.n_channels)):
+        notices.append(
+            "Reference channels paired by name: "
+            + ", ".join(f"{ref_names[i]} for {n}" for i, n in zip(order, names)) + "."
+        )
+    data = reference.data if order == list(range(reference.n_channels)) else reference.data[:, order]
     if abs(reference.fs_hz - target.fs_hz) > 1e-6 * target.fs_hz:
         data = resample_to(reference.data, reference.fs_hz, target.fs_hz)
         notices.append(

@@ -46,6 +46,17 @@ def test_info_takes_the_import_choices_time_column_and_units(tmp_path):
     assert bad.returncode == 2 and "'x' cannot be the time column" in bad.stderr
 
 
+def test_detect_reference_without_the_recordings_channels_says_which_and_how(shared_data):
+    # CWRU fault files carry a BA channel that the healthy recording lacks.
+    out = run_cli(
+        "detect", shared_data / "cwru" / "12k_DE" / "IR007_0.mat", "--fs", "12000",
+        "--reference", shared_data / "cwru" / "Normal" / "Normal_0.mat", "--reference-fs", "48000",
+    )
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1
+    assert "(X097_DE_time, X097_FE_time)" in out.stderr and "X105_BA_time" in out.stderr
+    assert "--channels" in out.stderr
+
+
 def test_detect_round_trip_reference_model_out_and_in(shared_data, tmp_path):
     fault = shared_data / "cwru" / "12k_DE" / "OR007@6_0.mat"
     healthy = shared_data / "cwru" / "Normal" / "Normal_0.mat"

@@ -8,7 +8,7 @@ import pytest
 from anomaly_gui.detect.config import DetectionConfig
 from anomaly_gui.detect.pipeline import TrainingSource, run_detection
 from anomaly_gui.errors import Cancelled, DataError
-from anomaly_gui.recording import Channel, Recording
+from anomaly_gui.recording import Channel, Recording, match_channels
 from anomaly_gui.tasks import SimpleTask
 
 FS = 200.0
@@ -51,6 +51,32 @@ def test_reference_training_and_resampling_notice():
     res = run_detection(target, FAST, TrainingSource(kind="reference", reference=reference))
     assert any("resampled" in n for n in res.notices)
     assert any(s.start_sample < 3100 and s.end_sample > 3000 for s in res.segments)
+
+
+def test_reference_channels_pair_by_name_not_position():
+    # The reference lists its channels in another order and has one more; paired by position,
+    # the channels' phase relation would be reversed and every window would look anomalous.
+    x = _periodic(20000, seed=3, channels=3)
+    reference = Recording(x[:, [1, 2, 0]], FS, [Channel(n) for n in ("X097_FE_time", "X097_BA_time", "X097_DE_time")])
+    target = Recording(
+        _with_burst(_periodic(6000, seed=4), 3000, 3100)[:, :2], FS, [Channel("X105_DE_time"), Channel("X105_FE_time")]
+    )
+    res = run_detection(target, FAST, TrainingSource(kind="reference", reference=reference))
+    assert "Reference channels paired by name: X097_DE_time for X105_DE_time, X097_FE_time for X105_FE_time." in res.notices
+    assert any(s.start_sample < 3100 and s.end_sample > 3000 for s in res.segments)
+    assert sum(s.n_samples for s in res.segments) < 0.1 * target.n_samples
+
+
+def test_match_channels_rules():
+    cwru = ["X105_DE_time", "X105_FE_time", "X105_BA_time"]
+    assert match_channels(["X097_DE_time", "X097_FE_time"], cwru[:2]) == [0, 1]
+    assert match_channels(["X097_DE_time", "X097_FE_time"], cwru) is None  # no BA in the reference
+    assert match_channels(["X097_DE_time"], ["X105_DE_time"]) == [0]
+    assert match_channels(["MLII", "V5"], ["v5", "mlii"]) == [1, 0]
+    assert match_channels(["MLII", "V5"], ["MLII", "V1"]) is None  # V1 is another lead, not V5
+    assert match_channels(["Dev1/ai0", "Dev1/ai1"], ["Dev2/ai1", "Dev2/ai0"]) == [1, 0]
+    assert match_channels(["a", "A"], ["a"]) == [0]
+    assert match_channels(["ch0"], ["ch1"]) is None
 
 
 def test_same_seed_same_result_and_vae_runs():
@@ -121,8 +147,12 @@ def test_nan_too_short_and_channel_mismatch_are_clear_errors():
     with pytest.raises(DataError, match="too short|at least"):
         run_detection(_rec(_periodic(100)), FAST)
     ref = _rec(_periodic(5000, channels=1))
-    with pytest.raises(DataError, match="channel"):
+    with pytest.raises(DataError, match=r"1 channel\(s\) \(ch0\) and the recording 2 \(ch0, ch1\).*--channels"):
         run_detection(_rec(_periodic(5000)), FAST, TrainingSource(kind="reference", reference=ref))
+    # Channels of the same count whose names do not pair train by position, and say so.
+    other = Recording(_periodic(5000, seed=2), FS, [Channel("left"), Channel("right")])
+    res = run_detection(_rec(_periodic(5000)), FAST, TrainingSource(kind="reference", reference=other))
+    assert "Reference channels paired by position: left for ch0, right for ch1." in res.notices
 
 
 def test_cancel_stops_training_within_a_batch():
