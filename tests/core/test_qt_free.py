@@ -15,6 +15,7 @@ CORE_MODULES = [
     "anomaly_gui.dsp.normalise",
     "anomaly_gui.dsp.windows",
     "anomaly_gui.dsp.resample",
+    "anomaly_gui.dsp.spectra",
     "anomaly_gui.detect.config",
     "anomaly_gui.detect.threshold",
     "anomaly_gui.detect.autoencoder",
