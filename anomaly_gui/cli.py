@@ -5,6 +5,8 @@
     anomaly-gui detect FILE [options]
     anomaly-gui export PROJECT --format FMT --out PATH
     anomaly-gui evaluate [--detectors …] [--collections …]
+    anomaly-gui spectrum FILE [--range START:END] [--envelope [--band LO:HI]] [--out PATH.csv]
+    anomaly-gui trends FILE [--block-s S] [--out PATH.csv]
 
 Expected failures print one line to stderr and exit with status 2; a cancelled run (Ctrl+C)
 exits with 130.
@@ -23,7 +25,7 @@ from . import __version__
 from .detect.config import MODEL_KINDS
 from .errors import AnomalyGuiError, Cancelled
 
-SUBCOMMANDS = ("info", "detect", "export", "evaluate")
+SUBCOMMANDS = ("info", "detect", "export", "evaluate", "spectrum", "trends")
 
 
 class _TextProgress:
@@ -103,7 +105,7 @@ def _gui_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="anomaly-gui",
         description="Find, review and export anomalies in sensor and ECG recordings. "
-        "Without a subcommand, opens the window. Subcommands: info, detect, export, evaluate "
+        "Without a subcommand, opens the window. Subcommands: info, detect, export, evaluate, spectrum, trends "
         "(see 'anomaly-gui info -h' and so on).",
     )
     p.add_argument("file", nargs="?", help="recording to open")
@@ -407,6 +409,10 @@ def main(argv: list[str] | None = None) -> int:
         from .evaluate.harness import main as evaluate_main
 
         return run_reporting_errors(lambda: evaluate_main(argv[1:]))
+    if argv and argv[0] in ("spectrum", "trends"):
+        from .analysis_cli import analysis_main
+
+        return run_reporting_errors(lambda: analysis_main(argv[0], argv[1:]))
     if argv and argv[0] in SUBCOMMANDS:
         parser = {"info": _info_parser, "detect": _detect_parser}[argv[0]]()
         command = {"info": cmd_info, "detect": cmd_detect}[argv[0]]

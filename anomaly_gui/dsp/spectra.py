@@ -149,3 +149,15 @@ def trend_block(n_samples: int, target_blocks: int = 600) -> int:
     """A block length for ``trends`` giving about ``target_blocks`` points over the recording
     (at least 256 samples per block)."""
     return max(256, n_samples // max(1, target_blocks))
+
+
+def spectral_peaks(spectrum: Spectrum, channel: int = 0, n: int = 5, min_hz: float = 0.0) -> list[tuple[float, float]]:
+    """The ``n`` largest local maxima of one channel's spectrum above ``min_hz``, as
+    ``(frequency_hz, amplitude)``, largest first (peaks at least three bins apart)."""
+    from scipy.signal import find_peaks
+
+    a = spectrum.amplitude[:, channel]
+    found, _ = find_peaks(a, distance=3)
+    found = found[spectrum.freqs_hz[found] > min_hz]
+    best = found[np.argsort(a[found])[::-1][:n]]
+    return [(float(spectrum.freqs_hz[i]), float(a[i])) for i in best]

@@ -173,3 +173,39 @@ def test_detect_takes_the_baselines_and_float32_scoring():
     assert not any("bfloat16" in n for n in doc["notices"])
     bad = run_cli("detect", DEMO_RECORDING, "--model", "lstm")
     assert bad.returncode == 2 and "invalid choice: 'lstm'" in bad.stderr
+
+
+def _csv_table(path):
+    """Header and values of a CSV with '#' comment lines before its header."""
+    with open(path) as f:
+        lines = [line for line in f if not line.startswith("#")]
+    return lines[0].strip().split(","), np.loadtxt(lines[1:], delimiter=",")
+
+
+def test_spectrum_and_trends_commands_on_a_bearing_fault(shared_data, tmp_path):
+    fault = shared_data / "cwru" / "12k_DE" / "OR007@6_0.mat"
+    out = run_cli("spectrum", fault, "--fs", "12000", "--channels", "DE", "--envelope", "--json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["kind"] == "envelope" and doc["band_hz"] == [1500.0, 4800.0] and doc["channels"] == ["X130_DE_time"]
+    assert doc["resolution_hz"] == pytest.approx(12000 / 8192) and len(doc["freqs_hz"]) == 4097
+    top = doc["peaks"]["X130_DE_time"][0]
+    assert abs(top["freq_hz"] - 3.5848 * 1796 / 60) <= doc["resolution_hz"]  # BPFO of the SKF 6205
+    table = tmp_path / "spectrum.csv"
+    out = run_cli("spectrum", fault, "--fs", "12000", "--range", "1:3", "--segment", "4096", "--out", table)
+    assert out.returncode == 0, out.stderr
+    assert "resolution 2.93 Hz" in out.stdout and "X130_BA_time peaks:" in out.stdout
+    header, values = _csv_table(table)
+    assert header == ["freq_hz", "X130_DE_time", "X130_FE_time", "X130_BA_time"] and values.shape == (2049, 4)
+
+    trend_csv = tmp_path / "trends.csv"
+    out = run_cli("trends", fault, "--fs", "12000", "--channels", "DE", "--block-s", "1", "--json", "--out", trend_csv)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["block_samples"] == 12000 and len(doc["times_s"]) == 10
+    assert set(doc) >= {"rms", "peak", "crest_factor", "kurtosis"}
+    assert all(k > 4 for k in doc["kurtosis"]["X130_DE_time"])  # impacts in every second
+    assert _csv_table(trend_csv)[1].shape == (10, 5)
+
+    bad = run_cli("spectrum", fault, "--fs", "12000", "--band", "100:200")
+    assert bad.returncode == 2 and "--envelope" in bad.stderr

@@ -10,6 +10,7 @@ CORE_MODULES = [
     "anomaly_gui.recording",
     "anomaly_gui.segments",
     "anomaly_gui.cli",
+    "anomaly_gui.analysis_cli",
     "anomaly_gui.io",
     "anomaly_gui.io.export",
     "anomaly_gui.dsp.normalise",
