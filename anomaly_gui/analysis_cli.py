@@ -57,7 +57,7 @@ def _trends_parser() -> argparse.ArgumentParser:
     )
     _common(p)
     p.add_argument("--block-s", type=_positive_float, metavar="S",
-                   help="block length in seconds (default: about 600 blocks over the recording)")
+                   help="block length in seconds (default: about 600 blocks over the recording, at least 0.1 s)")
     return p
 
 
@@ -125,7 +125,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
     from .dsp.spectra import Trends, trend_block, trends
 
     rec = _load(args.file, args.fs, args.channels, **_reading_options(args))
-    block = int(round(args.block_s * rec.fs_hz)) if args.block_s else trend_block(rec.n_samples)
+    block = int(round(args.block_s * rec.fs_hz)) if args.block_s else trend_block(rec.n_samples, rec.fs_hz)
     t = trends(rec.data, rec.fs_hz, block)
     header, columns = ["time_s"], [t.times_s]
     for c, name in enumerate(rec.channel_names):

@@ -145,10 +145,10 @@ def trends(x: np.ndarray, fs_hz: float, block: int) -> Trends:
     return Trends(times, rms, peak, crest, kurt, block)
 
 
-def trend_block(n_samples: int, target_blocks: int = 600) -> int:
-    """A block length for ``trends`` giving about ``target_blocks`` points over the recording
-    (at least 256 samples per block)."""
-    return max(256, n_samples // max(1, target_blocks))
+def trend_block(n_samples: int, fs_hz: float, target_blocks: int = 600) -> int:
+    """A block length for ``trends``: about ``target_blocks`` blocks over the recording, but
+    at least 0.1 s and 256 samples (shorter blocks hold too few impacts for a steady kurtosis)."""
+    return int(max(256, round(0.1 * fs_hz), n_samples // max(1, target_blocks)))
 
 
 def spectral_peaks(spectrum: Spectrum, channel: int = 0, n: int = 5, min_hz: float = 0.0) -> list[tuple[float, float]]:

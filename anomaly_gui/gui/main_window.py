@@ -14,11 +14,13 @@ from ..recording import Recording
 from . import file_dialogs, settings
 from .detection_controller import DetectionController
 from .dialogs.import_dialog import ImportChoice, ask_import
+from .analysis_controller import AnalysisController
 from .document import Document
 from .export_actions import Exporter
 from .model_actions import ModelActions
 from .navigation import Navigator
 from .opener import RecordingOpener
+from .panels.analysis_panel import AnalysisPanel
 from .panels.channels_panel import ChannelsPanel
 from .panels.detection_panel import DetectionPanel
 from .panels.review_bar import ReviewBar
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self.table = SegmentTable()
         self.channels_panel = ChannelsPanel()
         self.threshold_panel = ThresholdPanel()
+        self.analysis_panel = AnalysisPanel()
         self.navigator = Navigator(self.view, self)
         self.opener = RecordingOpener("open", self, ask_import=self._ask_import)
         self.reference_opener = RecordingOpener("reference", self, ask_import=self._ask_import)
@@ -72,6 +75,8 @@ class MainWindow(QMainWindow):
         self.projects = ProjectManager(self.document, self.view, self)
         self.retrain = RetrainController(self.document, self)
         self._build_docks()
+        self.analysis = AnalysisController(self.document, self.view, self.review, self.analysis_panel,
+                                           self.analysis_dock, self.navigator, self)
         self._build_actions()
         self._build_status_bar()
         self._wire()
@@ -83,30 +88,29 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.panel)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.detection_dock = QDockWidget("Detection", self)
-        self.detection_dock.setObjectName("detection_dock")
-        self.detection_dock.setWidget(scroll)
-        self.segments_dock = QDockWidget("Segments", self)
-        self.segments_dock.setObjectName("segments_dock")
-        self.segments_dock.setWidget(self.table)
-        self.channels_dock = QDockWidget("Channels", self)
-        self.channels_dock.setObjectName("channels_dock")
-        self.channels_dock.setWidget(self.channels_panel)
-        self.threshold_dock = QDockWidget("Threshold", self)
-        self.threshold_dock.setObjectName("threshold_dock")
-        self.threshold_dock.setWidget(self.threshold_panel)
-        for dock in (self.detection_dock, self.segments_dock, self.channels_dock, self.threshold_dock):
-            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                             | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-            bottom = dock is self.segments_dock  # the review table wants the window's width
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea if bottom
-                               else Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.detection_dock = self._dock("Detection", scroll)
+        self.segments_dock = self._dock("Segments", self.table)
+        self.channels_dock = self._dock("Channels", self.channels_panel)
+        self.threshold_dock = self._dock("Threshold", self.threshold_panel)
+        self.analysis_dock = self._dock("Analysis", self.analysis_panel)
         self.tabifyDockWidget(self.threshold_dock, self.channels_dock)
+        self.tabifyDockWidget(self.threshold_dock, self.analysis_dock)
         self.threshold_dock.raise_()
         self.resizeDocks([self.detection_dock], [380], Qt.Orientation.Horizontal)
         self.resizeDocks([self.detection_dock, self.threshold_dock], [560, 260], Qt.Orientation.Vertical)
         self.resizeDocks([self.segments_dock], [290], Qt.Orientation.Vertical)
+
+    def _dock(self, title: str, widget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}_dock")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        bottom = widget is self.table  # the review table wants the window's width
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea if bottom else Qt.DockWidgetArea.RightDockWidgetArea,
+                           dock)
+        return dock
 
     def _action(self, menu, text: str, slot, shortcut=None, enabled: bool = True) -> QAction:
         action = QAction(text, self)
@@ -143,9 +147,9 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         self.navigator.fill_menu(view_menu)
         view_menu.addSeparator()
-        view_menu.addAction(self.detection_dock.toggleViewAction())
-        view_menu.addAction(self.segments_dock.toggleViewAction())
-        view_menu.addAction(self.channels_dock.toggleViewAction())
+        for dock in (self.detection_dock, self.segments_dock, self.channels_dock, self.threshold_dock,
+                     self.analysis_dock):
+            view_menu.addAction(dock.toggleViewAction())
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.navigator.toolbar)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.review_actions.toolbar)
         self.review_actions.fill_review_menu(self.menuBar().addMenu("&Review"))
@@ -391,7 +395,7 @@ class MainWindow(QMainWindow):
             return
         # Cancel running work, wait a bounded time, then disconnect (no "QThread destroyed").
         for runner in (self.detection.runner, self.opener.runner, self.reference_opener.runner,
-                       self.retrain.runner, self.exporter.runner, self.projects.runner):
+                       self.retrain.runner, self.exporter.runner, self.projects.runner, self.analysis.runner):
             runner.shutdown(SHUTDOWN_TIMEOUT_MS)
         self.view.shutdown(SHUTDOWN_TIMEOUT_MS)
         self.document.review.shutdown()  # a clean close: the recovery files go

@@ -72,7 +72,8 @@ def test_trends_per_block_and_in_chunks(monkeypatch):
     chunked = trends(x, fs, 1000)
     for name in spectra.Trends.INDICATORS:
         np.testing.assert_allclose(getattr(chunked, name), getattr(whole, name))
-    assert trend_block(10_000) == 256 and trend_block(6_000_000) == 10_000
+    assert trend_block(10_000, 1000.0) == 256 and trend_block(6_000_000, 1000.0) == 10_000
+    assert trend_block(121_991, 12000.0) == 1200  # 0.1 s at least
 
 
 def test_what_cannot_be_computed_is_said():

@@ -1,0 +1,144 @@
+"""What the window's Analysis dock shows: the spectrum of a selection against normal data, and
+condition-indicator trends of a channel — plain functions on a ``Recording``, run in a worker.
+
+The comparison ("normal") spectrum comes from the reference recording when there is one, else
+from the stretches of the recording that no segment flags; it uses the same segment duration
+as the selection's, so both have the same frequency resolution and their amplitudes per bin
+compare (the RMS per bin of broadband vibration grows with the bin width).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dsp.spectra import DEFAULT_SEGMENT, Spectrum, Trends, amplitude_spectrum, envelope, spectral_peaks, trends
+from .errors import DataError
+from .recording import Recording, match_channels
+from .segments import mask_to_intervals
+from .tasks import NULL_TASK, TaskContext
+
+SPECTRUM_KINDS = ("spectrum", "envelope")
+# Samples of a selection at most (its middle part beyond): a whole day at 360 Hz is 31 M.
+MAX_SELECTION_SAMPLES = 1 << 22
+# Samples of normal data at most for the comparison spectrum.
+MAX_NORMAL_SAMPLES = 1 << 22
+
+
+@dataclass(frozen=True)
+class SpectrumRequest:
+    """The spectrum of ``channel`` over samples ``[i0, i1)`` (``kind``: "spectrum" or
+    "envelope"; ``band_hz`` for the envelope, None for its default band)."""
+
+    channel: int
+    i0: int
+    i1: int
+    kind: str = "spectrum"
+    band_hz: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class SpectrumComparison:
+    selection: Spectrum
+    normal: Spectrum | None
+    normal_source: str  # what the normal spectrum was computed from, or why there is none
+    peaks: list[tuple[float, float]]  # the selection's largest peaks, (Hz, amplitude)
+    request: SpectrumRequest
+
+
+def _spectrum_of(x: np.ndarray, fs_hz: float, request: SpectrumRequest, segment: int) -> Spectrum:
+    if request.kind == "envelope":
+        x = envelope(x, fs_hz, request.band_hz)
+    return amplitude_spectrum(x, fs_hz, segment)
+
+
+def _pooled(spectra: list[Spectrum]) -> Spectrum:
+    """One Welch estimate from several stretches: their powers averaged, weighted by how many
+    segments each averaged."""
+    weights = np.array([s.n_averages for s in spectra], float)
+    power = sum(w * s.amplitude**2 for w, s in zip(weights, spectra)) / weights.sum()
+    first = spectra[0]
+    return Spectrum(first.freqs_hz, np.sqrt(power), first.segment, int(weights.sum()))
+
+
+def normal_stretches(n_samples: int, flagged: np.ndarray, min_length: int, limit: int) -> np.ndarray:
+    """``(k, 2)`` sample intervals outside ``flagged`` of at least ``min_length`` samples,
+    longest first, cut so that together they hold at most ``limit`` samples."""
+    free = np.ones(n_samples, bool)
+    for a, b in np.asarray(flagged, np.int64).reshape(-1, 2):
+        free[max(0, a) : max(0, b)] = False
+    runs = mask_to_intervals(free)
+    runs = runs[(runs[:, 1] - runs[:, 0]) >= min_length] if len(runs) else runs.reshape(0, 2)
+    runs = runs[np.argsort(runs[:, 0] - runs[:, 1], kind="stable")]
+    out, total = [], 0
+    for a, b in runs:
+        take = min(int(b - a), limit - total)
+        if take < min_length:
+            break
+        out.append((int(a), int(a) + take))
+        total += take
+    return np.array(out, np.int64).reshape(-1, 2)
+
+
+def compare_spectra(
+    recording: Recording,
+    request: SpectrumRequest,
+    flagged: np.ndarray | None = None,
+    reference: Recording | None = None,
+    ctx: TaskContext = NULL_TASK,
+) -> SpectrumComparison:
+    """The selection's spectrum and a normal one to compare it with (see the module)."""
+    if request.kind not in SPECTRUM_KINDS:
+        raise DataError(f"Unknown spectrum kind '{request.kind}'.")
+    fs = recording.fs_hz
+    i0, i1 = max(0, request.i0), min(recording.n_samples, request.i1)
+    if i1 - i0 > MAX_SELECTION_SAMPLES:
+        middle = (i0 + i1) // 2
+        i0, i1 = middle - MAX_SELECTION_SAMPLES // 2, middle + MAX_SELECTION_SAMPLES // 2
+    if i1 - i0 < 16:
+        raise DataError(f"The selection holds {max(0, i1 - i0)} samples; a spectrum needs at least 16.")
+    segment = min(DEFAULT_SEGMENT, i1 - i0)
+    selection = _spectrum_of(recording.data[i0:i1, request.channel], fs, request, segment)
+    ctx.check_cancelled()
+    ctx.progress(0.4, "Selection spectrum")
+    normal, source = _normal_spectrum(recording, request, segment, flagged, reference, ctx)
+    peaks = spectral_peaks(selection, 0, 5, min_hz=fs / segment)
+    return SpectrumComparison(selection, normal, source, peaks, SpectrumRequest(request.channel, i0, i1, request.kind, request.band_hz))
+
+
+def _normal_spectrum(recording, request, segment, flagged, reference, ctx) -> tuple[Spectrum | None, str]:
+    if reference is not None:
+        name = recording.channel_names[request.channel]
+        order = match_channels(reference.channel_names, [name])
+        if order is None and reference.n_channels == recording.n_channels:
+            order = [request.channel]
+        if order is None:
+            return None, f"the reference {reference.display_name} has no channel {name}"
+        ref_segment = max(16, int(round(segment * reference.fs_hz / recording.fs_hz)))
+        n = min(reference.n_samples, MAX_NORMAL_SAMPLES)
+        if n < ref_segment:
+            return None, f"the reference {reference.display_name} is shorter than the selection"
+        try:
+            spectrum = _spectrum_of(reference.data[:n, order[0]], reference.fs_hz, request, ref_segment)
+        except DataError as exc:
+            return None, f"the reference {reference.display_name}: {exc}"
+        return spectrum, f"reference {reference.display_name}"
+    stretches = normal_stretches(
+        recording.n_samples,
+        np.vstack([np.asarray(flagged if flagged is not None else [], np.int64).reshape(-1, 2), [[request.i0, request.i1]]]),
+        segment, MAX_NORMAL_SAMPLES,
+    )
+    if not len(stretches):
+        return None, "no unflagged stretch as long as the selection"
+    spectra = []
+    for a, b in stretches:
+        ctx.check_cancelled()
+        spectra.append(_spectrum_of(recording.data[a:b, request.channel], recording.fs_hz, request, segment))
+    seconds = float((stretches[:, 1] - stretches[:, 0]).sum()) / recording.fs_hz
+    return _pooled(spectra), f"{seconds:.4g} s of unflagged recording"
+
+
+def channel_trends(recording: Recording, channel: int, block: int) -> Trends:
+    """``dsp.spectra.trends`` of one channel of ``recording``."""
+    return trends(recording.data[:, channel : channel + 1], recording.fs_hz, block)

@@ -1,0 +1,113 @@
+"""Keeps the Analysis dock in step with the window: what is selected, what is visible, which
+recording and reference are open. Computes in a worker, a moment after the last change, and
+only while the dock is shown; trends are kept per channel until the recording changes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer
+
+from ..analysis import SpectrumRequest, channel_trends, compare_spectra
+from ..dsp.spectra import trend_block
+from .workers import TaskRunner
+
+RECOMPUTE_DELAY_MS = 200
+"""Quiet time after the last change (a pan, a key press) before recomputing."""
+
+
+class AnalysisController(QObject):
+    def __init__(self, document, view, review, panel, dock, navigator, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document, self.view, self.review, self.panel, self.dock = document, view, review, panel, dock
+        self.runner = TaskRunner("analysis", self)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.failed.connect(lambda exc: panel.show_message(f"Cannot compute: {exc}"))
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(RECOMPUTE_DELAY_MS)
+        self._timer.timeout.connect(self._compute)
+        self._trends: dict[int, object] = {}
+        self._title = ""
+        document.recording_changed.connect(self._on_recording_changed)
+        document.review.session_replaced.connect(
+            lambda session: self._on_recording_changed(session.recording if session is not None else None))
+        document.reference_changed.connect(lambda _ref: self._schedule())
+        document.segments_changed.connect(lambda _segments: self._schedule())
+        review.current_changed.connect(lambda _id: self._schedule())
+        view.x_range_changed.connect(self._on_x_range)
+        panel.request_changed.connect(self._schedule)
+        panel.time_requested.connect(navigator.go_to)
+        dock.visibilityChanged.connect(lambda visible: visible and self._schedule())
+
+    def _on_recording_changed(self, recording) -> None:
+        self._trends.clear()
+        self.runner.cancel()
+        if recording is None:
+            self.panel.clear("Open a recording to analyse it.")
+            return
+        self.panel.set_recording(recording.channel_names, [c.unit for c in recording.channels], recording.fs_hz)
+        self._schedule()
+
+    def _on_x_range(self, t0_s: float, t1_s: float) -> None:
+        self.panel.set_visible_range(t0_s, t1_s)
+        if self.panel.kind() != "trends" and self.panel.source() == "view":
+            self._schedule()
+
+    def _schedule(self) -> None:
+        if self.document.recording is not None and self.dock.isVisible():
+            self._timer.start()
+
+    def _selection(self, recording) -> tuple[int, int, str] | None:
+        """Sample bounds and a title of what to analyse, or None (with a message shown)."""
+        fs = recording.fs_hz
+        if self.panel.source() == "view":
+            t0, t1 = self.view.x_range()
+            i0, i1 = max(0, int(t0 * fs)), min(recording.n_samples, int(t1 * fs) + 1)
+            return i0, i1, f"visible {i0 / fs:.3f}–{i1 / fs:.3f} s"
+        session = self.document.review.session
+        segment_id = self.review.current_id
+        if session is None or segment_id is None:
+            self.panel.clear("Select a segment in the table, or choose Of: Visible range.")
+            return None
+        try:
+            segment = session.segment(segment_id)
+        except Exception:  # noqa: BLE001 - the segment was deleted since it was current
+            return None
+        return segment.start_sample, segment.end_sample, (
+            f"segment {segment.start_sample / fs:.3f}–{segment.end_sample / fs:.3f} s")
+
+    def _compute(self) -> None:
+        recording = self.document.recording
+        if recording is None or not self.dock.isVisible():
+            return
+        channel = min(self.panel.channel(), recording.n_channels - 1)
+        if self.panel.kind() == "trends":
+            if channel in self._trends:
+                self._show_trends(self._trends[channel])
+                return
+            block = trend_block(recording.n_samples, recording.fs_hz)
+            self.panel.show_message("Computing trends…")
+            self.runner.start(lambda ctx: ("trends", channel, channel_trends(recording, channel, block)))
+            return
+        selection = self._selection(recording)
+        if selection is None:
+            return
+        i0, i1, self._title = selection
+        request = SpectrumRequest(channel, i0, i1, self.panel.kind(),
+                                  self.panel.band_hz() if self.panel.kind() == "envelope" else None)
+        segments = self.document.segments
+        flagged = segments.bounds() if segments is not None and len(segments) else None
+        reference = self.document.reference
+        self.panel.show_message("Computing…")
+        self.runner.start(lambda ctx: ("spectrum", channel, compare_spectra(recording, request, flagged, reference, ctx)))
+
+    def _on_finished(self, result) -> None:
+        kind, channel, value = result
+        if kind == "trends":
+            self._trends[channel] = value
+            if self.panel.kind() == "trends" and self.panel.channel() == channel:
+                self._show_trends(value)
+        elif self.panel.kind() != "trends":
+            self.panel.show_spectra(value, self._title)
+
+    def _show_trends(self, trends) -> None:
+        self.panel.show_trends(trends, self.view.x_range())

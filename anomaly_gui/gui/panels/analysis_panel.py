@@ -1,0 +1,296 @@
+"""The Analysis dock: the spectrum or envelope spectrum of the current segment (or the visible
+range) over a normal one, and RMS / kurtosis trends of a channel over the whole recording.
+
+The panel only draws what ``AnalysisController`` computed and says when its choices change.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...dsp.spectra import default_envelope_band
+
+KINDS = (("Spectrum", "spectrum"), ("Envelope spectrum", "envelope"), ("Trends (RMS, kurtosis)", "trends"))
+SOURCES = (("Current segment", "segment"), ("Visible range", "view"))
+SELECTION_COLOR, NORMAL_COLOR = "#1f4e8c", "#8a8f98"
+SELECTION_PEN = pg.mkPen(SELECTION_COLOR, width=1.4)
+NORMAL_PEN = pg.mkPen(NORMAL_COLOR, width=1.0)
+PEAK_BRUSH = pg.mkBrush("#d1495b")
+VIEW_REGION_BRUSH = pg.mkBrush(31, 78, 140, 40)
+
+
+def _with_unit(text: str, unit: str) -> str:
+    return f"{text} ({unit})" if unit else text
+
+
+class AnalysisPanel(QWidget):
+    """Choices (what to analyse, which channel, envelope band, log scale) above one plot area.
+
+    Signals
+    -------
+    request_changed()
+        A choice changed: the controller recomputes.
+    time_requested(float)
+        The user clicked a trend at this time (s): centre the view there.
+    """
+
+    request_changed = Signal()
+    time_requested = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._units: list[str] = []
+        self._fs_hz: float | None = None
+        self._spectrum_unit = ""
+
+        self.kind_combo = QComboBox()
+        for text, key in KINDS:
+            self.kind_combo.addItem(text, key)
+        self.source_combo = QComboBox()
+        for text, key in SOURCES:
+            self.source_combo.addItem(text, key)
+        self.channel_combo = QComboBox()
+        self.band_lo = self._frequency_box()
+        self.band_hi = self._frequency_box()
+        band_row = QHBoxLayout()
+        band_row.setContentsMargins(0, 0, 0, 0)
+        band_row.addWidget(self.band_lo)
+        band_row.addWidget(QLabel("–"))
+        band_row.addWidget(self.band_hi)
+        self.band_widget = QWidget()
+        self.band_widget.setLayout(band_row)
+        self.log_check = QCheckBox("Log scale")
+        self.log_check.setChecked(True)
+
+        self.source_label = QLabel("of")
+        self.band_label = QLabel("Band:")
+        form = QGridLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addWidget(self.kind_combo, 0, 0, 1, 2)
+        form.addWidget(self.source_label, 0, 2)
+        form.addWidget(self.source_combo, 0, 3)
+        form.addWidget(QLabel("Channel:"), 1, 0)
+        form.addWidget(self.channel_combo, 1, 1)
+        form.addWidget(self.log_check, 1, 2, 1, 2)
+        form.addWidget(self.band_label, 2, 0)
+        form.addWidget(self.band_widget, 2, 1, 1, 3)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
+
+        self.spectrum_plot = pg.PlotWidget(background="w")
+        self.spectrum_plot.showGrid(x=True, y=True, alpha=0.25)
+        self.spectrum_plot.setLabel("bottom", "Frequency (Hz)")
+        self.normal_curve = self.spectrum_plot.plot([], [], pen=NORMAL_PEN)
+        self.selection_curve = self.spectrum_plot.plot([], [], pen=SELECTION_PEN)
+        # A data item, not a bare scatter: it follows the plot's log scale.
+        self.peak_points = self.spectrum_plot.plot([], [], pen=None, symbol="o", symbolSize=7,
+                                                   symbolBrush=PEAK_BRUSH, symbolPen=None)
+        self.legend = QLabel("")
+        self.legend.setObjectName("spectrum_legend")
+        self.legend.setWordWrap(True)
+        self.spectrum_plot.scene().sigMouseMoved.connect(self._on_spectrum_hover)
+        self.spectrum_plot.getAxis("left").enableAutoSIPrefix(False)
+
+        self.trend_plots = pg.GraphicsLayoutWidget()
+        self.trend_plots.setBackground("w")
+        self.rms_plot = self.trend_plots.addPlot(row=0, col=0)
+        self.kurtosis_plot = self.trend_plots.addPlot(row=1, col=0)
+        self.kurtosis_plot.setXLink(self.rms_plot)
+        self.kurtosis_plot.setLabel("left", "kurtosis")
+        self.kurtosis_plot.setLabel("bottom", "Time from start (s)")
+        for plot in (self.rms_plot, self.kurtosis_plot):
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.getAxis("left").enableAutoSIPrefix(False)
+            plot.scene().sigMouseClicked.connect(self._on_trend_clicked)
+        self.rms_curve = self.rms_plot.plot([], [], pen=SELECTION_PEN)
+        self.kurtosis_curve = self.kurtosis_plot.plot([], [], pen=SELECTION_PEN)
+        self.gaussian_line = pg.InfiniteLine(3.0, angle=0, pen=pg.mkPen("#8a8f98", style=Qt.PenStyle.DashLine))
+        self.kurtosis_plot.addItem(self.gaussian_line)
+        self.view_regions = []
+        for plot in (self.rms_plot, self.kurtosis_plot):
+            region = pg.LinearRegionItem(brush=VIEW_REGION_BRUSH, movable=False)
+            region.setZValue(-10)
+            plot.addItem(region)
+            self.view_regions.append(region)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.spectrum_plot)
+        self.stack.addWidget(self.trend_plots)
+        self.stack.setMinimumHeight(120)
+        self.status = QLabel("Open a recording to analyse it.")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout = QLabel("")
+        self.readout.setObjectName("spectrum_readout")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.readout)
+        layout.addWidget(self.status)
+
+        for combo in (self.kind_combo, self.source_combo, self.channel_combo):
+            combo.currentIndexChanged.connect(self._on_choice_changed)
+        for box in (self.band_lo, self.band_hi):
+            box.editingFinished.connect(self.request_changed)
+        self.log_check.toggled.connect(self._apply_log_scale)
+        self._on_choice_changed()
+
+    @staticmethod
+    def _frequency_box() -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setDecimals(0)
+        box.setSuffix(" Hz")
+        box.setRange(1.0, 1e6)
+        box.setKeyboardTracking(False)
+        return box
+
+    # -- what the controller reads ------------------------------------------------------------
+    def kind(self) -> str:
+        return str(self.kind_combo.currentData())
+
+    def source(self) -> str:
+        return str(self.source_combo.currentData())
+
+    def channel(self) -> int:
+        return max(0, self.channel_combo.currentIndex())
+
+    def band_hz(self) -> tuple[float, float]:
+        return float(self.band_lo.value()), float(self.band_hi.value())
+
+    # -- what the controller sets -------------------------------------------------------------
+    def set_recording(self, names: list[str], units: list[str], fs_hz: float) -> None:
+        """A new recording: its channels, and the default envelope band for its rate."""
+        self._units, self._fs_hz = list(units), float(fs_hz)
+        self.channel_combo.blockSignals(True)
+        self.channel_combo.clear()
+        self.channel_combo.addItems(names)
+        self.channel_combo.blockSignals(False)
+        lo, hi = default_envelope_band(fs_hz)
+        for box, value in ((self.band_lo, lo), (self.band_hi, hi)):
+            box.blockSignals(True)
+            box.setRange(0.01, fs_hz / 2.0)
+            box.setDecimals(0 if fs_hz >= 1000 else 2)
+            box.setValue(value)
+            box.blockSignals(False)
+        self.clear("")
+
+    def clear(self, message: str) -> None:
+        for curve in (self.selection_curve, self.normal_curve, self.rms_curve, self.kurtosis_curve):
+            curve.setData([], [])
+        self.peak_points.setData([], [])
+        self.legend.setText("")
+        self.readout.setText("")
+        self.status.setText(message)
+
+    def show_message(self, message: str) -> None:
+        self.status.setText(message)
+
+    def show_spectra(self, comparison, title: str) -> None:
+        """Draw a ``analysis.SpectrumComparison``; ``title`` names the selection."""
+        unit = self._units[comparison.request.channel] if self._units else ""
+        self._spectrum_unit = unit
+        sel = comparison.selection
+        skip = 1  # the DC bin: the mean is removed, and it has no place on a log axis
+        self.selection_curve.setData(sel.freqs_hz[skip:], sel.amplitude[skip:, 0])
+        normal = comparison.normal
+        if normal is not None:
+            self.normal_curve.setData(normal.freqs_hz[skip:], normal.amplitude[skip:, 0])
+        else:
+            self.normal_curve.setData([], [])
+        entries = [(SELECTION_COLOR, title)]
+        if normal is not None:
+            entries.append((NORMAL_COLOR, f"normal: {comparison.normal_source}"))
+        self.legend.setText("&nbsp;&nbsp;".join(
+            f'<span style="color:{color}">&#9632;</span>&nbsp;{html.escape(text)}' for color, text in entries))
+        if comparison.peaks:
+            f, a = np.array(comparison.peaks).T
+            self.peak_points.setData(f, a)
+        else:
+            self.peak_points.setData([], [])
+        what = "Envelope, RMS" if comparison.request.kind == "envelope" else "RMS per bin"
+        self.spectrum_plot.setLabel("left", _with_unit(what, unit))
+        self._apply_log_scale(self.log_check.isChecked())
+        self.spectrum_plot.enableAutoRange()
+        # The normal spectrum may reach higher (a reference at a higher rate); an envelope
+        # spectrum is read at low frequencies: defect frequencies and their first harmonics.
+        top = float(sel.freqs_hz[-1])
+        if comparison.request.kind == "envelope" and comparison.request.band_hz is not None:
+            top = min(top, comparison.request.band_hz[0] / 2.0)
+        self.spectrum_plot.setXRange(0.0, top, padding=0.01)
+        resolution = sel.freqs_hz[1] - sel.freqs_hz[0] if len(sel.freqs_hz) > 1 else float("nan")
+        peaks = ", ".join(f"{f:.4g} Hz ({a:.3g})" for f, a in comparison.peaks[:4])
+        lines = [f"Resolution {resolution:.3g} Hz, {sel.n_averages} average(s). Peaks: {peaks or 'none'}."]
+        if normal is None:
+            lines.append(f"No normal spectrum: {comparison.normal_source}.")
+        self.status.setText(" ".join(lines))
+
+    def show_trends(self, result, visible_s: tuple[float, float] | None) -> None:
+        """Draw a ``dsp.spectra.Trends`` of the chosen channel."""
+        unit = self._units[self.channel()] if self._units else ""
+        self.rms_curve.setData(result.times_s, result.rms[:, 0])
+        self.kurtosis_curve.setData(result.times_s, result.kurtosis[:, 0])
+        self.rms_plot.setLabel("left", _with_unit("RMS", unit))
+        self.rms_plot.enableAutoRange()
+        self.kurtosis_plot.enableAutoRange()
+        if visible_s is not None:
+            self.set_visible_range(*visible_s)
+        block_s = result.block / self._fs_hz if self._fs_hz else float("nan")
+        self.status.setText(
+            f"{len(result.times_s)} blocks of {block_s:.3g} s. Kurtosis 3 (dashed) is Gaussian vibration; "
+            "impacts raise it. Click a trend to go there."
+        )
+
+    def set_visible_range(self, t0_s: float, t1_s: float) -> None:
+        for region in self.view_regions:
+            region.setRegion((t0_s, t1_s))
+
+    # -- events --------------------------------------------------------------------------------
+    def _on_choice_changed(self, *_args) -> None:
+        kind = self.kind()
+        trends = kind == "trends"
+        self.stack.setCurrentWidget(self.trend_plots if trends else self.spectrum_plot)
+        for widget in (self.source_label, self.source_combo, self.log_check):
+            widget.setVisible(not trends)
+        for widget in (self.band_label, self.band_widget):
+            widget.setVisible(kind == "envelope")
+        self.readout.setVisible(not trends)
+        self.legend.setVisible(not trends)
+        self.request_changed.emit()
+
+    def _apply_log_scale(self, on: bool) -> None:
+        self.spectrum_plot.setLogMode(x=False, y=bool(on))
+
+    def _on_spectrum_hover(self, position) -> None:
+        box = self.spectrum_plot.plotItem.vb
+        if not box.sceneBoundingRect().contains(position):
+            return
+        point = box.mapSceneToView(position)
+        x, y = self.selection_curve.getData()
+        if x is None or not len(x):
+            return
+        i = int(np.clip(np.searchsorted(x, point.x()), 0, len(x) - 1))
+        unit = f" {self._spectrum_unit}" if self._spectrum_unit else ""
+        self.readout.setText(f"{x[i]:.4g} Hz: {y[i]:.4g}{unit}")
+
+    def _on_trend_clicked(self, event) -> None:
+        for plot in (self.rms_plot, self.kurtosis_plot):
+            if plot.sceneBoundingRect().contains(event.scenePos()):
+                self.time_requested.emit(float(plot.vb.mapSceneToView(event.scenePos()).x()))
+                return

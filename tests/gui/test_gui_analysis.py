@@ -1,0 +1,99 @@
+"""The Analysis dock: spectra of a selection against normal data, and trends, on CWRU bearings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from anomaly_gui.analysis import SpectrumRequest, compare_spectra
+from anomaly_gui.io import read_recording
+
+BPFO_HZ = 3.5848 * 1796 / 60  # SKF 6205 outer-race defect frequency at 0 hp
+
+
+@pytest.fixture(scope="module")
+def bearing_wavs(shared_data, tmp_path_factory):
+    """Drive-end channels as WAV files (which state their rate): an outer-race fault at 12 kHz
+    and the healthy run at 48 kHz."""
+    from scipy.io import wavfile
+
+    out = tmp_path_factory.mktemp("bearing")
+    paths = []
+    for folder, name, fs in (("12k_DE", "OR007@6_0", 12000), ("Normal", "Normal_0", 48000)):
+        rec = read_recording(shared_data / "cwru" / folder / f"{name}.mat", fs_hz=fs, channels="DE")
+        path = out / f"{name.replace('@', '_')}.wav"
+        wavfile.write(path, fs, np.asarray(rec.data[:, 0], np.float32))
+        paths.append(path)
+    return paths
+
+
+def _finish(qtbot, window, change):
+    with qtbot.waitSignal(window.analysis.runner.finished, timeout=20000) as blocker:
+        change()
+    return blocker.args[0]
+
+
+def test_envelope_spectrum_of_the_view_against_the_reference_and_trends(drive, window, bearing_wavs, qtbot, messages):
+    fault, healthy = bearing_wavs
+    recording = drive.open_through_menu(fault)
+    panel = window.analysis_panel
+    window.analysis_dock.raise_()
+    qtbot.waitUntil(window.analysis_dock.isVisible)
+    panel.source_combo.setCurrentIndex(panel.source_combo.findData("view"))
+    _kind, _channel, result = _finish(qtbot, window, lambda: panel.kind_combo.setCurrentIndex(
+        panel.kind_combo.findData("envelope")))
+    assert result.request.kind == "envelope" and (result.request.i0, result.request.i1) == (0, recording.n_samples)
+    assert panel.band_hz() == (1500.0, 4800.0)
+    resolution = recording.fs_hz / result.selection.segment
+    assert abs(result.peaks[0][0] - BPFO_HZ) <= resolution
+    np.testing.assert_allclose(panel.selection_curve.yData, result.selection.amplitude[1:, 0])
+    assert panel.spectrum_plot.plotItem.ctrl.logYCheck.isChecked()  # drawn on a log axis
+    # The whole recording is the selection, so nothing unflagged is left to compare with.
+    assert result.normal is None and "No normal spectrum" in panel.status.text()
+    assert "Peaks: 106.9 Hz" in panel.status.text()
+
+    # With the healthy run as reference (at 48 kHz), the normal spectrum comes from it, at the
+    # selection's resolution.
+    kind, _channel, result = _finish(qtbot, window, lambda: window.reference_opener.open(str(healthy)))
+    assert result.normal is not None and result.normal_source == f"reference {healthy.name}"
+    assert result.normal.freqs_hz[1] == pytest.approx(result.selection.freqs_hz[1])
+    fault_peak = result.selection.amplitude[np.abs(result.selection.freqs_hz - BPFO_HZ) <= resolution, 0].max()
+    healthy_there = result.normal.amplitude[np.abs(result.normal.freqs_hz - BPFO_HZ) <= resolution, 0].max()
+    assert fault_peak > 10 * healthy_there
+    assert f"normal: reference {healthy.name}" in panel.legend.text()
+
+    # The same computation without the window.
+    direct = compare_spectra(recording, SpectrumRequest(0, 0, recording.n_samples, "envelope", (1500.0, 4800.0)),
+                             None, window.document.reference)
+    np.testing.assert_allclose(direct.selection.amplitude, result.selection.amplitude)
+
+    # Trends of the whole recording; a click on a trend centres the view there.
+    kind, channel, trends = _finish(qtbot, window, lambda: panel.kind_combo.setCurrentIndex(
+        panel.kind_combo.findData("trends")))
+    assert kind == "trends" and channel == 0
+    assert panel.stack.currentWidget() is panel.trend_plots
+    tx, ty = panel.kurtosis_curve.getData()
+    assert len(tx) == len(trends.times_s) >= 50 and np.all(ty > 4)  # impacts throughout
+    window.navigator.set_window_width(1.0)
+    panel.time_requested.emit(6.0)
+    t0, t1 = window.view.x_range()
+    assert (t0 + t1) / 2 == pytest.approx(6.0)
+    assert messages.warnings == [] and messages.tracebacks == []
+
+
+def test_current_segment_mode_asks_for_a_segment_then_uses_it(drive, window, bearing_wavs, qtbot):
+    fault, _healthy = bearing_wavs
+    recording = drive.open_through_menu(fault)
+    panel = window.analysis_panel
+    window.analysis_dock.raise_()
+    qtbot.waitUntil(window.analysis_dock.isVisible)
+    qtbot.waitUntil(lambda: "Select a segment" in panel.status.text(), timeout=5000)
+    window.panel.set_threshold_mode("percentile", 99.9)  # few detected segments
+    drive.detect(epochs=1)
+    # A segment drawn by the user becomes current; its spectrum is shown against the
+    # unflagged rest of the recording.
+    fs = recording.fs_hz
+    _kind, _channel, result = _finish(qtbot, window, lambda: window.review.create_segment(2.0, 3.0))
+    assert (result.request.i0, result.request.i1) == (int(2 * fs), int(3 * fs))
+    assert result.normal is not None and "s of unflagged recording" in result.normal_source
+    assert "segment 2.000–3.000 s" in panel.legend.text() and "s of unflagged recording" in panel.legend.text()
