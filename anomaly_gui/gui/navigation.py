@@ -50,6 +50,9 @@ class Navigator(QObject):
                                                 None, checkable=True)
         self.cursors_action = self._window_action("&Measurement cursors", view.set_cursors_active, "M",
                                                   checkable=True)
+        self.paper_action = self._window_action("ECG &paper grid (channels in mV or µV)", view.set_ecg_paper,
+                                                None, checkable=True)
+        self.paper_action.setChecked(view.ecg_paper)
         self.width_combo = QComboBox()
         self.width_combo.setToolTip("Width of the visible time window")
         for label, width in viewport.WINDOW_WIDTHS_S:
@@ -126,6 +129,7 @@ class Navigator(QObject):
         menu.addSeparator()
         menu.addAction(self.clock_action)
         menu.addAction(self.cursors_action)
+        menu.addAction(self.paper_action)
 
     # -- state ------------------------------------------------------------------------------
     def set_recording_loaded(self, loaded: bool) -> None:

@@ -32,6 +32,8 @@ from .training_band import TrainingBand
 INITIAL_SPAN_S = 10.0
 SHORT_FILE_S = 20.0
 FALLBACK_PIXELS = 1000
+PAPER_UNITS_PER_MV = {"mv": 1.0, "uv": 1000.0, "µv": 1000.0, "μv": 1000.0}
+"""Units of ECG leads, in units per millivolt: channels in these get ECG paper."""
 HEADER_STYLE = "QLabel { color: #303030; padding: 2px 8px; background: #f4f6f9; border-bottom: 1px solid #d8dde5; }"
 
 
@@ -85,6 +87,7 @@ class SignalView(QWidget):
         self.overlays: list[IntervalOverlay] = []
         self.signal_source = PyramidSource("signal", self)
         self.clock_time = False
+        self.ecg_paper = True
 
         self.scores = ScoreArea(self, self._add_overlay)
         self.scores.threshold_changed.connect(self.threshold_changed)
@@ -129,6 +132,7 @@ class SignalView(QWidget):
         self.recording = recording
         self.channels.build(recording, self.scores.plot, [self.grid.refresh, self._update_label_style],
                             self._add_overlay)
+        self._apply_paper()
         duration = recording.duration_s
         for plot in self.channel_plots + [self.scores.plot]:
             plot.setLimits(xMin=0.0, xMax=duration, minXRange=min(duration, 20.0 / recording.fs_hz))
@@ -245,6 +249,22 @@ class SignalView(QWidget):
     @property
     def has_start_time(self) -> bool:
         return self.recording is not None and self.recording.start_time is not None
+
+    def set_ecg_paper(self, on: bool) -> None:
+        """ECG paper (40 ms × 0.1 mV squares in 200 ms × 0.5 mV) behind the channels measured in
+        mV or µV, where the squares are large enough to see."""
+        self.ecg_paper = bool(on)
+        self._apply_paper()
+
+    def _apply_paper(self) -> None:
+        rec = self.recording
+        paper = {}
+        if self.ecg_paper and rec is not None:
+            for plot, channel in zip(self.channel_plots, rec.channels):
+                per_mv = PAPER_UNITS_PER_MV.get(channel.unit.strip().lower())
+                if per_mv is not None:
+                    paper[id(plot)] = per_mv
+        self.grid.set_paper(paper)
 
     def set_clock_time(self, clock: bool) -> None:
         """Label the time axes with wall-clock time (when the file has a start time)."""
