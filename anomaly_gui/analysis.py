@@ -142,3 +142,41 @@ def _normal_spectrum(recording, request, segment, flagged, reference, ctx) -> tu
 def channel_trends(recording: Recording, channel: int, block: int) -> Trends:
     """``dsp.spectra.trends`` of one channel of ``recording``."""
     return trends(recording.data[:, channel : channel + 1], recording.fs_hz, block)
+
+
+# Heartbeats are detected in stretches of this length (with some overlap at both ends), so a
+# day-long record reports progress and can be cancelled.
+HEART_RATE_CHUNK_S = 600.0
+HEART_RATE_OVERLAP_S = 5.0
+REFRACTORY_S = 0.25
+
+
+@dataclass(frozen=True)
+class HeartRate:
+    """``bpm`` at ``times_s`` (each beat after the first, from the recording's start)."""
+
+    times_s: np.ndarray
+    bpm: np.ndarray
+    n_beats: int
+
+
+def heart_rate(recording: Recording, channel: int, ctx: TaskContext = NULL_TASK) -> HeartRate:
+    """Instantaneous heart rate of one ECG lead over the whole recording, from R peaks
+    (``dsp.ecg.detect_r_peaks``) found stretch by stretch."""
+    from .dsp.ecg import detect_r_peaks, heart_rate_bpm
+
+    fs, n = recording.fs_hz, recording.n_samples
+    chunk = max(1, int(HEART_RATE_CHUNK_S * fs))
+    pad = int(HEART_RATE_OVERLAP_S * fs)
+    found = []
+    for a in range(0, n, chunk):
+        ctx.check_cancelled()
+        lo, hi = max(0, a - pad), min(n, a + chunk + pad)
+        peaks = detect_r_peaks(recording.data[lo:hi, channel], fs, REFRACTORY_S) + lo
+        found.append(peaks[(peaks >= a) & (peaks < a + chunk)])
+        ctx.progress(min(1.0, (a + chunk) / n), "Detecting heartbeats")
+    peaks = np.concatenate(found) if found else np.zeros(0, np.int64)
+    if len(peaks) > 1:  # a beat found on both sides of a stretch boundary counts once
+        keep = np.concatenate([[True], np.diff(peaks) >= REFRACTORY_S * fs])
+        peaks = peaks[keep]
+    return HeartRate(peaks[1:] / fs, heart_rate_bpm(peaks, fs), int(len(peaks)))

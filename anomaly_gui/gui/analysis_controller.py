@@ -1,13 +1,16 @@
 """Keeps the Analysis dock in step with the window: what is selected, what is visible, which
 recording and reference are open. Computes in a worker, a moment after the last change, and
-only while the dock is shown; trends are kept per channel until the recording changes."""
+only while the dock is shown; trends and heart rate are kept per channel until the recording
+changes."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer
 
-from ..analysis import SpectrumRequest, channel_trends, compare_spectra
+from ..analysis import SpectrumRequest, channel_trends, compare_spectra, heart_rate
+from ..detect.pipeline import looks_like_ecg, pick_ecg_lead
 from ..dsp.spectra import trend_block
+from .panels.analysis_panel import WHOLE_RECORDING_KINDS
 from .workers import TaskRunner
 
 RECOMPUTE_DELAY_MS = 200
@@ -25,7 +28,7 @@ class AnalysisController(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(RECOMPUTE_DELAY_MS)
         self._timer.timeout.connect(self._compute)
-        self._trends: dict[int, object] = {}
+        self._whole: dict[tuple[str, int], object] = {}  # trends and heart rate per channel
         self._title = ""
         document.recording_changed.connect(self._on_recording_changed)
         document.review.session_replaced.connect(
@@ -39,17 +42,19 @@ class AnalysisController(QObject):
         dock.visibilityChanged.connect(lambda visible: visible and self._schedule())
 
     def _on_recording_changed(self, recording) -> None:
-        self._trends.clear()
+        self._whole.clear()
         self.runner.cancel()
         if recording is None:
             self.panel.clear("Open a recording to analyse it.")
             return
-        self.panel.set_recording(recording.channel_names, [c.unit for c in recording.channels], recording.fs_hz)
+        ecg_lead = pick_ecg_lead(recording) if looks_like_ecg(recording) else None
+        self.panel.set_recording(recording.channel_names, [c.unit for c in recording.channels], recording.fs_hz,
+                                 ecg_lead)
         self._schedule()
 
     def _on_x_range(self, t0_s: float, t1_s: float) -> None:
         self.panel.set_visible_range(t0_s, t1_s)
-        if self.panel.kind() != "trends" and self.panel.source() == "view":
+        if self.panel.kind() not in WHOLE_RECORDING_KINDS and self.panel.source() == "view":
             self._schedule()
 
     def _schedule(self) -> None:
@@ -80,13 +85,18 @@ class AnalysisController(QObject):
         if recording is None or not self.dock.isVisible():
             return
         channel = min(self.panel.channel(), recording.n_channels - 1)
-        if self.panel.kind() == "trends":
-            if channel in self._trends:
-                self._show_trends(self._trends[channel])
+        kind = self.panel.kind()
+        if kind in WHOLE_RECORDING_KINDS:
+            if (kind, channel) in self._whole:
+                self._show_whole(kind, self._whole[kind, channel])
                 return
-            block = trend_block(recording.n_samples, recording.fs_hz)
-            self.panel.show_message("Computing trends…")
-            self.runner.start(lambda ctx: ("trends", channel, channel_trends(recording, channel, block)))
+            if kind == "trends":
+                block = trend_block(recording.n_samples, recording.fs_hz)
+                self.panel.show_message("Computing trends…")
+                self.runner.start(lambda ctx: (kind, channel, channel_trends(recording, channel, block)))
+            else:
+                self.panel.show_message("Detecting heartbeats…")
+                self.runner.start(lambda ctx: (kind, channel, heart_rate(recording, channel, ctx)))
             return
         selection = self._selection(recording)
         if selection is None:
@@ -102,12 +112,13 @@ class AnalysisController(QObject):
 
     def _on_finished(self, result) -> None:
         kind, channel, value = result
-        if kind == "trends":
-            self._trends[channel] = value
-            if self.panel.kind() == "trends" and self.panel.channel() == channel:
-                self._show_trends(value)
-        elif self.panel.kind() != "trends":
+        if kind in WHOLE_RECORDING_KINDS:
+            self._whole[kind, channel] = value
+            if self.panel.kind() == kind and self.panel.channel() == channel:
+                self._show_whole(kind, value)
+        elif self.panel.kind() not in WHOLE_RECORDING_KINDS:
             self.panel.show_spectra(value, self._title)
 
-    def _show_trends(self, trends) -> None:
-        self.panel.show_trends(trends, self.view.x_range())
+    def _show_whole(self, kind: str, value) -> None:
+        show = self.panel.show_trends if kind == "trends" else self.panel.show_heart_rate
+        show(value, self.view.x_range())

@@ -97,3 +97,23 @@ def test_current_segment_mode_asks_for_a_segment_then_uses_it(drive, window, bea
     assert (result.request.i0, result.request.i1) == (int(2 * fs), int(3 * fs))
     assert result.normal is not None and "s of unflagged recording" in result.normal_source
     assert "segment 2.000–3.000 s" in panel.legend.text() and "s of unflagged recording" in panel.legend.text()
+
+
+def test_heart_rate_of_an_ecg_and_none_for_other_signals(drive, window, short_wfdb, short_npy, answer_rate, qtbot):
+    recording = drive.open_through_menu(short_wfdb)
+    panel = window.analysis_panel
+    window.analysis_dock.raise_()
+    qtbot.waitUntil(window.analysis_dock.isVisible)
+    assert panel.channel_combo.currentText() == "MLII"
+    kind, channel, hr = _finish(qtbot, window, lambda: panel.kind_combo.setCurrentIndex(
+        panel.kind_combo.findData("heart_rate")))
+    assert kind == "heart_rate" and channel == 0
+    labels = np.array(recording.annotations.labels)
+    assert abs(hr.n_beats - int(np.isin(labels, ["N", "V"]).sum())) <= 2
+    x, y = panel.heart_rate_curve.getData()
+    assert len(x) == hr.n_beats - 1 and 40 < np.median(y) < 120
+    assert f"{hr.n_beats} beats; median" in panel.status.text()
+    # A recording without ECG leads offers no heart rate: the trends take its place.
+    drive.open_through_menu(short_npy)
+    assert panel.kind_combo.findData("heart_rate") == -1
+    assert panel.kind() == "trends" and panel.stack.currentWidget() is panel.trend_plots

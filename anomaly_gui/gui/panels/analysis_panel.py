@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from ...dsp.spectra import default_envelope_band
 
 KINDS = (("Spectrum", "spectrum"), ("Envelope spectrum", "envelope"), ("Trends (RMS, kurtosis)", "trends"))
+HEART_RATE_KIND = ("Heart rate", "heart_rate")
+WHOLE_RECORDING_KINDS = ("trends", "heart_rate")
 SOURCES = (("Current segment", "segment"), ("Visible range", "view"))
 SELECTION_COLOR, NORMAL_COLOR = "#1f4e8c", "#8a8f98"
 SELECTION_PEN = pg.mkPen(SELECTION_COLOR, width=1.4)
@@ -128,9 +130,22 @@ class AnalysisPanel(QWidget):
             plot.addItem(region)
             self.view_regions.append(region)
 
+        self.heart_rate_plot = pg.PlotWidget(background="w")
+        self.heart_rate_plot.showGrid(x=True, y=True, alpha=0.25)
+        self.heart_rate_plot.setLabel("left", "Heart rate (bpm)")
+        self.heart_rate_plot.setLabel("bottom", "Time from start (s)")
+        self.heart_rate_curve = self.heart_rate_plot.plot([], [], pen=None, symbol="o", symbolSize=3,
+                                                          symbolBrush=SELECTION_COLOR, symbolPen=None)
+        self.heart_rate_plot.scene().sigMouseClicked.connect(self._on_trend_clicked)
+        region = pg.LinearRegionItem(brush=VIEW_REGION_BRUSH, movable=False)
+        region.setZValue(-10)
+        self.heart_rate_plot.addItem(region)
+        self.view_regions.append(region)
+
         self.stack = QStackedWidget()
         self.stack.addWidget(self.spectrum_plot)
         self.stack.addWidget(self.trend_plots)
+        self.stack.addWidget(self.heart_rate_plot)
         self.stack.setMinimumHeight(120)
         self.status = QLabel("Open a recording to analyse it.")
         self.status.setWordWrap(True)
@@ -175,13 +190,23 @@ class AnalysisPanel(QWidget):
         return float(self.band_lo.value()), float(self.band_hi.value())
 
     # -- what the controller sets -------------------------------------------------------------
-    def set_recording(self, names: list[str], units: list[str], fs_hz: float) -> None:
-        """A new recording: its channels, and the default envelope band for its rate."""
+    def set_recording(self, names: list[str], units: list[str], fs_hz: float, ecg_lead: int | None = None) -> None:
+        """A new recording: its channels, the default envelope band for its rate, and for an
+        ECG (``ecg_lead``: the lead to start with) the heart rate."""
         self._units, self._fs_hz = list(units), float(fs_hz)
-        self.channel_combo.blockSignals(True)
+        for combo in (self.channel_combo, self.kind_combo):
+            combo.blockSignals(True)
         self.channel_combo.clear()
         self.channel_combo.addItems(names)
-        self.channel_combo.blockSignals(False)
+        has_heart_rate = self.kind_combo.findData(HEART_RATE_KIND[1]) >= 0
+        if ecg_lead is not None:
+            self.channel_combo.setCurrentIndex(ecg_lead)
+            if not has_heart_rate:
+                self.kind_combo.addItem(*HEART_RATE_KIND)
+        elif has_heart_rate:
+            self.kind_combo.removeItem(self.kind_combo.findData(HEART_RATE_KIND[1]))
+        for combo in (self.channel_combo, self.kind_combo):
+            combo.blockSignals(False)
         lo, hi = default_envelope_band(fs_hz)
         for box, value in ((self.band_lo, lo), (self.band_hi, hi)):
             box.blockSignals(True)
@@ -190,9 +215,11 @@ class AnalysisPanel(QWidget):
             box.setValue(value)
             box.blockSignals(False)
         self.clear("")
+        self._on_choice_changed()
 
     def clear(self, message: str) -> None:
-        for curve in (self.selection_curve, self.normal_curve, self.rms_curve, self.kurtosis_curve):
+        for curve in (self.selection_curve, self.normal_curve, self.rms_curve, self.kurtosis_curve,
+                      self.heart_rate_curve):
             curve.setData([], [])
         self.peak_points.setData([], [])
         self.legend.setText("")
@@ -257,6 +284,22 @@ class AnalysisPanel(QWidget):
             "impacts raise it. Click a trend to go there."
         )
 
+    def show_heart_rate(self, result, visible_s: tuple[float, float] | None) -> None:
+        """Draw an ``analysis.HeartRate``: one point per beat."""
+        self.heart_rate_curve.setData(result.times_s, result.bpm)
+        self.heart_rate_plot.enableAutoRange()
+        if visible_s is not None:
+            self.set_visible_range(*visible_s)
+        bpm = result.bpm[np.isfinite(result.bpm)]
+        if bpm.size == 0:
+            self.status.setText(f"{result.n_beats} heartbeat(s) found: too few for a heart rate.")
+            return
+        lo, median, hi = np.percentile(bpm, [5, 50, 95])
+        self.status.setText(
+            f"{result.n_beats} beats; median {median:.0f} bpm (5–95 %: {lo:.0f}–{hi:.0f}). "
+            "Click a point to go there."
+        )
+
     def set_visible_range(self, t0_s: float, t1_s: float) -> None:
         for region in self.view_regions:
             region.setRegion((t0_s, t1_s))
@@ -264,14 +307,13 @@ class AnalysisPanel(QWidget):
     # -- events --------------------------------------------------------------------------------
     def _on_choice_changed(self, *_args) -> None:
         kind = self.kind()
-        trends = kind == "trends"
-        self.stack.setCurrentWidget(self.trend_plots if trends else self.spectrum_plot)
-        for widget in (self.source_label, self.source_combo, self.log_check):
-            widget.setVisible(not trends)
+        whole = kind in WHOLE_RECORDING_KINDS
+        pages = {"trends": self.trend_plots, "heart_rate": self.heart_rate_plot}
+        self.stack.setCurrentWidget(pages.get(kind, self.spectrum_plot))
+        for widget in (self.source_label, self.source_combo, self.log_check, self.readout, self.legend):
+            widget.setVisible(not whole)
         for widget in (self.band_label, self.band_widget):
             widget.setVisible(kind == "envelope")
-        self.readout.setVisible(not trends)
-        self.legend.setVisible(not trends)
         self.request_changed.emit()
 
     def _apply_log_scale(self, on: bool) -> None:
@@ -290,7 +332,7 @@ class AnalysisPanel(QWidget):
         self.readout.setText(f"{x[i]:.4g} Hz: {y[i]:.4g}{unit}")
 
     def _on_trend_clicked(self, event) -> None:
-        for plot in (self.rms_plot, self.kurtosis_plot):
+        for plot in (self.rms_plot, self.kurtosis_plot, self.heart_rate_plot.plotItem):
             if plot.sceneBoundingRect().contains(event.scenePos()):
                 self.time_requested.emit(float(plot.vb.mapSceneToView(event.scenePos()).x()))
                 return

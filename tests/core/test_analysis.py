@@ -1,0 +1,49 @@
+"""The Analysis dock's computations without the window: normal stretches, spectrum
+comparison, and the heart rate of a whole record."""
+
+import numpy as np
+import pytest
+
+from anomaly_gui import analysis
+from anomaly_gui.analysis import SpectrumRequest, compare_spectra, heart_rate, normal_stretches
+from anomaly_gui.evaluate.metrics import BEAT_SYMBOLS
+from anomaly_gui.io import read_recording
+from anomaly_gui.recording import Channel, Recording
+
+
+def test_normal_stretches_skip_flagged_samples_longest_first_within_the_limit():
+    flagged = np.array([[100, 200], [700, 750]])
+    np.testing.assert_array_equal(normal_stretches(1000, flagged, 50, 10_000), [[200, 700], [750, 1000], [0, 100]])
+    np.testing.assert_array_equal(normal_stretches(1000, flagged, 150, 10_000), [[200, 700], [750, 1000]])
+    np.testing.assert_array_equal(normal_stretches(1000, flagged, 50, 600), [[200, 700], [750, 850]])
+    assert normal_stretches(1000, np.array([[0, 1000]]), 10, 100).shape == (0, 2)
+
+
+def test_a_tone_in_the_selection_stands_out_of_the_unflagged_rest():
+    fs = 2000.0
+    rng = np.random.default_rng(0)
+    x = 0.1 * rng.standard_normal(40_000)
+    x[10_000:14_000] += np.sin(2 * np.pi * 250 * np.arange(4000) / fs)
+    rec = Recording(x[:, None].astype(np.float32), fs, [Channel("acc", "g")])
+    result = compare_spectra(rec, SpectrumRequest(0, 10_000, 14_000), flagged=np.array([[30_000, 31_000]]))
+    assert result.peaks[0][0] == pytest.approx(250.0, abs=fs / result.selection.segment)
+    assert result.normal is not None and result.normal.segment == result.selection.segment == 4000
+    assert result.normal_source == f"{(40_000 - 4000 - 1000) / fs:.4g} s of unflagged recording"
+    at_tone = np.argmin(np.abs(result.selection.freqs_hz - 250))
+    assert result.selection.amplitude[at_tone, 0] > 20 * result.normal.amplitude[at_tone, 0]
+
+
+def test_heart_rate_of_a_whole_record_matches_its_annotated_beats(shared_data, monkeypatch):
+    rec = read_recording(shared_data / "mitdb" / "119.hea")
+    labels = np.array(rec.annotations.labels)
+    beats = rec.annotations.onset_samples[np.isin(labels, sorted(BEAT_SYMBOLS))]
+    hr = heart_rate(rec, 0)
+    assert abs(hr.n_beats - len(beats)) <= 3
+    annotated = 60.0 * rec.fs_hz / np.diff(beats)
+    assert np.median(hr.bpm) == pytest.approx(np.median(annotated), abs=1.0)
+    assert hr.times_s.shape == hr.bpm.shape == (hr.n_beats - 1,)
+    # Stretch by stretch, as for a day-long record: the same beats.
+    monkeypatch.setattr(analysis, "HEART_RATE_CHUNK_S", 60.0)
+    chunked = heart_rate(rec, 0)
+    assert abs(chunked.n_beats - hr.n_beats) <= 2
+    assert np.median(chunked.bpm) == pytest.approx(np.median(hr.bpm), abs=0.5)
