@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 from anomaly_gui.analysis import SpectrumRequest, compare_spectra
@@ -48,6 +49,12 @@ def test_envelope_spectrum_of_the_view_against_the_reference_and_trends(drive, w
     assert abs(result.peaks[0][0] - BPFO_HZ) <= resolution
     np.testing.assert_allclose(panel.selection_curve.yData, result.selection.amplitude[1:, 0])
     assert panel.spectrum_plot.plotItem.ctrl.logYCheck.isChecked()  # drawn on a log axis
+    # The readout under the pointer gives the frequency and the amplitude (not its logarithm).
+    box = panel.spectrum_plot.plotItem.vb
+    k = int(np.argmax(result.selection.amplitude[1:, 0]))
+    scene_point = box.mapViewToScene(pg.Point(result.selection.freqs_hz[1 + k], -1.0))
+    panel._on_spectrum_hover(scene_point)
+    assert panel.readout.text() == f"{result.selection.freqs_hz[1 + k]:.4g} Hz: {result.selection.amplitude[1 + k, 0]:.4g}"
     # The whole recording is the selection, so nothing unflagged is left to compare with.
     assert result.normal is None and "No normal spectrum" in panel.status.text()
     assert "Peaks: 106.9 Hz" in panel.status.text()

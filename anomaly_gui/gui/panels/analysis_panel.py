@@ -1,5 +1,6 @@
 """The Analysis dock: the spectrum or envelope spectrum of the current segment (or the visible
-range) over a normal one, and RMS / kurtosis trends of a channel over the whole recording.
+range) over a normal one; RMS / kurtosis trends of a channel, or an ECG lead's heart rate, over
+the whole recording.
 
 The panel only draws what ``AnalysisController`` computed and says when its choices change.
 """
@@ -324,7 +325,7 @@ class AnalysisPanel(QWidget):
         if not box.sceneBoundingRect().contains(position):
             return
         point = box.mapSceneToView(position)
-        x, y = self.selection_curve.getData()
+        x, y = self.selection_curve.xData, self.selection_curve.yData  # not getData(): log10 on a log axis
         if x is None or not len(x):
             return
         i = int(np.clip(np.searchsorted(x, point.x()), 0, len(x) - 1))

@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
+NO_SCORES = "No scores yet: run a detection to see their histogram here."
 HISTOGRAM_SAMPLES = 200_000
 """Scores used for the histogram (an evenly strided subset of long recordings)."""
 
@@ -79,7 +80,7 @@ class ThresholdPanel(QWidget):
         self.reset_button = QPushButton("Automatic")
         self.reset_button.setToolTip("Back to the automatic threshold")
         self.reset_button.clicked.connect(self._reset)
-        self.count_label = QLabel("No scores yet")
+        self.count_label = QLabel(NO_SCORES)
         self.count_label.setWordWrap(True)
 
         row = QHBoxLayout()
@@ -93,6 +94,8 @@ class ThresholdPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.count_label)
         layout.addWidget(self.histogram, 1)
+        layout.addStretch(0)
+        self.histogram.hide()  # an empty log-scale histogram shows meaningless axes
         self.setEnabled(False)
 
     def set_result(self, scores: np.ndarray, auto_threshold: float, threshold: float, count: Callable[[float], int]) -> None:
@@ -106,6 +109,7 @@ class ThresholdPanel(QWidget):
         self._count = count
         counts, edges = np.histogram(s, bins=80)
         self._bars.setData(edges, np.maximum(counts, 0.5))
+        self.histogram.show()
         self.setEnabled(True)
         self.slider.blockSignals(True)
         self.slider.setValue(50)
@@ -117,7 +121,8 @@ class ThresholdPanel(QWidget):
         self._preview_timer.stop()
         self._auto, self._quantiles, self._count = None, None, None
         self._bars.clear()
-        self.count_label.setText("No scores yet")
+        self.histogram.hide()
+        self.count_label.setText(NO_SCORES)
         self.setEnabled(False)
 
     def set_threshold(self, threshold: float | None) -> None:
