@@ -59,6 +59,27 @@ def test_envelope_spectrum_of_the_view_against_the_reference_and_trends(drive, w
     assert result.normal is None and "No normal spectrum" in panel.status.text()
     assert "Peaks: 106.9 Hz" in panel.status.text()
 
+    # A double-click near the largest peak marks it and its harmonics; the second harmonic of
+    # BPFO is a peak of the envelope spectrum too.
+    class DoubleClick:
+        def __init__(self, point):
+            self.point = point
+
+        def double(self):
+            return True
+
+        def scenePos(self):  # noqa: N802 - pyqtgraph's event API
+            return self.point
+
+    peak_hz = result.peaks[0][0]
+    panel._on_spectrum_clicked(DoubleClick(box.mapViewToScene(pg.Point(peak_hz + 2 * box.viewPixelSize()[0], -1.0))))
+    assert panel.harmonic_box.value() == pytest.approx(peak_hz, abs=0.01)
+    lines = [line for line in panel.harmonic_lines if line.isVisible()]
+    assert [line.value() for line in lines[:2]] == pytest.approx([peak_hz, 2 * peak_hz], abs=0.01)
+    assert any(abs(f - 2 * peak_hz) <= 2 * resolution for f, _a in result.peaks)
+    panel.harmonic_box.setValue(0.0)
+    assert not any(line.isVisible() for line in panel.harmonic_lines) and panel.harmonic_box.text() == "off"
+
     # With the healthy run as reference (at 48 kHz), the normal spectrum comes from it, at the
     # selection's resolution.
     kind, _channel, result = _finish(qtbot, window, lambda: window.reference_opener.open(str(healthy)))

@@ -33,7 +33,9 @@ SOURCES = (("Current segment", "segment"), ("Visible range", "view"))
 SELECTION_COLOR, NORMAL_COLOR = "#1f4e8c", "#8a8f98"
 SELECTION_PEN = pg.mkPen(SELECTION_COLOR, width=1.4)
 NORMAL_PEN = pg.mkPen(NORMAL_COLOR, width=1.0)
-PEAK_BRUSH = pg.mkBrush("#d1495b")
+PEAK_COLOR = "#d1495b"
+PEAK_BRUSH = pg.mkBrush(PEAK_COLOR)
+N_HARMONICS = 6
 VIEW_REGION_BRUSH = pg.mkBrush(31, 78, 140, 40)
 
 
@@ -79,6 +81,13 @@ class AnalysisPanel(QWidget):
         self.band_widget.setLayout(band_row)
         self.log_check = QCheckBox("Log scale")
         self.log_check.setChecked(True)
+        self.harmonic_box = self._frequency_box()
+        self.harmonic_box.setDecimals(2)
+        self.harmonic_box.setMinimum(0.0)
+        self.harmonic_box.setSpecialValueText("off")
+        self.harmonic_box.setToolTip(
+            "Mark this frequency and its harmonics (e.g. a bearing's BPFO); double-click a peak to pick it")
+        self.harmonic_label = QLabel("Harmonics of:")
 
         self.source_label = QLabel("of")
         self.band_label = QLabel("Band:")
@@ -92,6 +101,8 @@ class AnalysisPanel(QWidget):
         form.addWidget(self.log_check, 1, 2, 1, 2)
         form.addWidget(self.band_label, 2, 0)
         form.addWidget(self.band_widget, 2, 1, 1, 3)
+        form.addWidget(self.harmonic_label, 3, 0)
+        form.addWidget(self.harmonic_box, 3, 1)
         form.setColumnStretch(1, 1)
         form.setColumnStretch(3, 1)
 
@@ -107,7 +118,16 @@ class AnalysisPanel(QWidget):
         self.legend.setObjectName("spectrum_legend")
         self.legend.setWordWrap(True)
         self.spectrum_plot.scene().sigMouseMoved.connect(self._on_spectrum_hover)
+        self.spectrum_plot.scene().sigMouseClicked.connect(self._on_spectrum_clicked)
         self.spectrum_plot.getAxis("left").enableAutoSIPrefix(False)
+        self.harmonic_lines = [
+            pg.InfiniteLine(angle=90, pen=pg.mkPen(PEAK_COLOR, width=1, style=Qt.PenStyle.DashLine),
+                            label=f"{k}×", labelOpts={"position": 0.95, "color": PEAK_COLOR})
+            for k in range(1, N_HARMONICS + 1)
+        ]
+        for line in self.harmonic_lines:
+            line.hide()
+            self.spectrum_plot.addItem(line, ignoreBounds=True)
 
         self.trend_plots = pg.GraphicsLayoutWidget()
         self.trend_plots.setBackground("w")
@@ -166,6 +186,7 @@ class AnalysisPanel(QWidget):
         for box in (self.band_lo, self.band_hi):
             box.editingFinished.connect(self.request_changed)
         self.log_check.toggled.connect(self._apply_log_scale)
+        self.harmonic_box.valueChanged.connect(self._show_harmonics)
         self._on_choice_changed()
 
     @staticmethod
@@ -311,11 +332,31 @@ class AnalysisPanel(QWidget):
         whole = kind in WHOLE_RECORDING_KINDS
         pages = {"trends": self.trend_plots, "heart_rate": self.heart_rate_plot}
         self.stack.setCurrentWidget(pages.get(kind, self.spectrum_plot))
-        for widget in (self.source_label, self.source_combo, self.log_check, self.readout, self.legend):
+        for widget in (self.source_label, self.source_combo, self.log_check, self.readout, self.legend,
+                       self.harmonic_label, self.harmonic_box):
             widget.setVisible(not whole)
         for widget in (self.band_label, self.band_widget):
             widget.setVisible(kind == "envelope")
         self.request_changed.emit()
+
+    def _show_harmonics(self, base_hz: float) -> None:
+        for k, line in enumerate(self.harmonic_lines, start=1):
+            line.setValue(k * base_hz)
+            line.setVisible(base_hz > 0)
+
+    def _on_spectrum_clicked(self, event) -> None:
+        """A double-click marks the harmonics of the largest amplitude within a few pixels."""
+        box = self.spectrum_plot.plotItem.vb
+        if not event.double() or not box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        x, y = self.selection_curve.xData, self.selection_curve.yData
+        if x is None or not len(x):
+            return
+        f = box.mapSceneToView(event.scenePos()).x()
+        reach = 4 * box.viewPixelSize()[0]
+        near = np.flatnonzero(np.abs(x - f) <= reach)
+        pick = near[np.argmax(y[near])] if near.size else int(np.argmin(np.abs(x - f)))
+        self.harmonic_box.setValue(float(x[pick]))
 
     def _apply_log_scale(self, on: bool) -> None:
         self.spectrum_plot.setLogMode(x=False, y=bool(on))
