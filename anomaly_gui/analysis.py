@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .dsp.spectra import DEFAULT_SEGMENT, Spectrum, Trends, amplitude_spectrum, envelope, spectral_peaks, trends
+from .dsp.timefmt import format_duration
 from .errors import DataError
 from .recording import Recording, match_channels
 from .segments import mask_to_intervals
@@ -136,7 +137,7 @@ def _normal_spectrum(recording, request, segment, flagged, reference, ctx) -> tu
         ctx.check_cancelled()
         spectra.append(_spectrum_of(recording.data[a:b, request.channel], recording.fs_hz, request, segment))
     seconds = float((stretches[:, 1] - stretches[:, 0]).sum()) / recording.fs_hz
-    return _pooled(spectra), f"{seconds:.4g} s of unflagged recording"
+    return _pooled(spectra), f"{format_duration(seconds)} of unflagged recording"
 
 
 def channel_trends(recording: Recording, channel: int, block: int) -> Trends:
