@@ -145,3 +145,21 @@ def test_heart_rate_of_an_ecg_and_none_for_other_signals(drive, window, short_wf
     drive.open_through_menu(short_npy)
     assert panel.kind_combo.findData("heart_rate") == -1
     assert panel.kind() == "trends" and panel.stack.currentWidget() is panel.trend_plots
+
+
+def test_a_series_sampled_every_half_hour_gets_a_band_in_its_own_units(drive, window, shared_data, qtbot):
+    recording = drive.open_through_menu(shared_data / "nab" / "data" / "realKnownCause" / "nyc_taxi.csv")
+    assert recording.fs_hz == pytest.approx(1 / 1800)  # a value every 30 minutes
+    panel = window.analysis_panel
+    window.analysis_dock.raise_()
+    qtbot.waitUntil(window.analysis_dock.isVisible)
+    panel.source_combo.setCurrentIndex(panel.source_combo.findData("view"))
+    window.view.show_all()
+    _kind, _channel, result = _finish(qtbot, window, lambda: panel.kind_combo.setCurrentIndex(
+        panel.kind_combo.findData("envelope")))
+    lo, hi = panel.band_hz()
+    assert lo == pytest.approx(recording.fs_hz / 8, rel=1e-3) and hi == pytest.approx(0.4 * recording.fs_hz, rel=1e-3)
+    # The daily cycle of taxi demand is the strongest line of the plain spectrum.
+    _kind, _channel, result = _finish(qtbot, window, lambda: panel.kind_combo.setCurrentIndex(
+        panel.kind_combo.findData("spectrum")))
+    assert result.peaks[0][0] == pytest.approx(1 / 86400, rel=0.05)

@@ -230,12 +230,17 @@ class AnalysisPanel(QWidget):
         for combo in (self.channel_combo, self.kind_combo):
             combo.blockSignals(False)
         lo, hi = default_envelope_band(fs_hz)
+        # Enough decimals for a thousandth of the rate: whole Hz at 12 kHz, µHz for a sample
+        # every five minutes.
+        decimals = int(np.clip(np.ceil(-np.log10(fs_hz / 1000.0)), 0, 9))
         for box, value in ((self.band_lo, lo), (self.band_hi, hi)):
             box.blockSignals(True)
-            box.setRange(0.01, fs_hz / 2.0)
-            box.setDecimals(0 if fs_hz >= 1000 else 2)
+            box.setDecimals(decimals)
+            box.setRange(10.0**-decimals, fs_hz / 2.0)
             box.setValue(value)
             box.blockSignals(False)
+        self.harmonic_box.setDecimals(decimals + 2)  # its multiples must stay on their peaks
+        self.harmonic_box.setMaximum(fs_hz / 2.0)
         self.clear("")
         self._on_choice_changed()
 
