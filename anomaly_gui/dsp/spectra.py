@@ -145,6 +145,36 @@ def trends(x: np.ndarray, fs_hz: float, block: int) -> Trends:
     return Trends(times, rms, peak, crest, kurt, block)
 
 
+def indicators(x: np.ndarray) -> dict[str, np.ndarray]:
+    """``rms``, ``peak``, ``crest_factor`` and ``kurtosis`` of all of ``x`` per channel (as
+    ``trends`` defines them, over one block), in two passes of ``TREND_CHUNK`` samples: the
+    mean, then the moments about it (a long recording is never copied whole)."""
+    x = _as_2d(x)
+    n = len(x)
+    if n < 4:
+        raise DataError(f"Indicators need at least 4 samples; there are {n}.")
+    total = np.zeros(x.shape[1])
+    for i0 in range(0, n, TREND_CHUNK):
+        total += np.asarray(x[i0 : i0 + TREND_CHUNK], np.float64).sum(axis=0)
+    mean = total / n
+    m2, m4, peak = np.zeros_like(mean), np.zeros_like(mean), np.zeros_like(mean)
+    for i0 in range(0, n, TREND_CHUNK):
+        centred = np.asarray(x[i0 : i0 + TREND_CHUNK], np.float64) - mean
+        squared = centred**2
+        m2 += squared.sum(axis=0)
+        m4 += (squared**2).sum(axis=0)
+        peak = np.maximum(peak, np.abs(centred).max(axis=0))
+    var, m4 = m2 / n, m4 / n
+    rms = np.sqrt(var)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "rms": rms,
+            "peak": peak,
+            "crest_factor": np.where(rms > 0, peak / rms, np.nan),
+            "kurtosis": np.where(var > 0, m4 / var**2, np.nan),
+        }
+
+
 def trend_block(n_samples: int, fs_hz: float, target_blocks: int = 600) -> int:
     """A block length for ``trends``: about ``target_blocks`` blocks over the recording, but
     at least 0.1 s and 256 samples (shorter blocks hold too few impacts for a steady kurtosis)."""

@@ -36,6 +36,8 @@ class ReportData:
     scores: np.ndarray | None = None
     context_s: float = 1.0
     max_thumbnails: int = DEFAULT_MAX_THUMBNAILS
+    signal: list[tuple[str, str]] = field(default_factory=list)
+    """Heart rate or vibration indicators of the whole recording (``report.signal``)."""
     generated_at: str = field(
         default_factory=lambda: _dt.datetime.now().astimezone().isoformat(timespec="seconds")
     )
@@ -117,6 +119,12 @@ def report_from_session(session, *, title: str | None = None, context_s: float =
         model["epochs_trained"] = len(history)
         model["best_val_loss"] = min(h["val_loss"] for h in history)
     channels = [(c.name, c.unit) for c in rec.channels] if rec else [(n, "") for n in session.channel_names]
+    if rec is not None:
+        from .signal import signal_rows
+
+        signal = signal_rows(rec)
+    else:
+        signal = []
     return ReportData(
         title=title or f"Anomaly review — {source.split('/')[-1]}",
         source=source,
@@ -134,6 +142,7 @@ def report_from_session(session, *, title: str | None = None, context_s: float =
         scores=session.scores,
         context_s=context_s,
         max_thumbnails=max_thumbnails,
+        signal=signal,
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..dsp.timefmt import format_time
 from .data import ReportData, display_value
 from .figures import segment_title, thumbnail_png, training_curve_png
+from .signal import segment_indicators
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2330;margin:2em auto;max-width:1100px;padding:0 1em}
@@ -55,6 +56,7 @@ def render_html(data: ReportData) -> str:
             ("Start time", data.start_time.isoformat() if data.start_time else "not stated"),
             ("Channels", ", ".join(f"{n} ({u})" if u else n for n, u in data.channels)),
         ]),
+        *(["<h2>Signal</h2>", _kv(data.signal)] if data.signal else []),
         "<h2>Detection</h2>",
         _kv([
             ("Threshold", data.threshold_text),
@@ -78,6 +80,9 @@ def render_html(data: ReportData) -> str:
             title = segment_title(index, seg, data.fs_hz)
             png = thumbnail_png(data.recording, seg, data.context_s)
             caption = _e(title) + (f'<br><span class="note">{_e(seg.note)}</span>' if seg.note else "")
+            details = segment_indicators(data.recording, seg)
+            if details:
+                caption += f'<br><span class="note">{_e(details)}</span>'
             parts.append(f"<figure>{_img(png, title)}<figcaption>{caption}</figcaption></figure>")
         parts.append("</div>")
     parts.append("</body></html>\n")

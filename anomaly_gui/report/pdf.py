@@ -8,6 +8,7 @@ from pathlib import Path
 from ..dsp.timefmt import format_time
 from .data import ReportData, display_value
 from .figures import draw_thumbnail, draw_training_curve, new_figure, segment_title
+from .signal import segment_indicators
 
 A4 = (8.27, 11.69)
 ROWS_PER_PAGE = 52
@@ -40,6 +41,7 @@ def _summary_page(data: ReportData):
         f"Length:        {data.n_samples} samples ({format_time(data.duration_s, 3)})",
         f"Start time:    {data.start_time.isoformat() if data.start_time else 'not stated'}",
         f"Channels:      {_cut(', '.join(n for n, _ in data.channels), 80)}",
+        *[f"{_cut(label, 14) + ':':<15}{_cut(text, 80)}" for label, text in data.signal],
         "",
         f"Threshold:     {_cut(data.threshold_text, 90)}",
         f"Trained on:    {data.training or '—'}",
@@ -101,6 +103,9 @@ def _thumbnail_pages(data: ReportData):
             title = segment_title(index, seg, data.fs_hz)
             if seg.note:
                 title += f" — {_cut(seg.note, 60)}"
+            details = segment_indicators(data.recording, seg)
+            if details:
+                title += f"\n{_cut(details, 150)}"
             draw_thumbnail(ax, data.recording, seg, data.context_s, title)
         yield fig
 

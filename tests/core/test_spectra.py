@@ -68,10 +68,15 @@ def test_trends_per_block_and_in_chunks(monkeypatch):
     assert whole.rms.shape == (10, 2) and np.allclose(whole.times_s, np.arange(10) + 0.5)
     assert np.argmax(whole.kurtosis[:, 1]) == 5 and whole.kurtosis[5, 1] > 10
     assert np.all(np.abs(np.delete(whole.kurtosis[:, 1], 5) - 3) < 0.6)
+    one_block = trends(x, fs, len(x))
     monkeypatch.setattr(spectra, "TREND_CHUNK", 2500)  # three blocks per step, a partial last step
     chunked = trends(x, fs, 1000)
     for name in spectra.Trends.INDICATORS:
         np.testing.assert_allclose(getattr(chunked, name), getattr(whole, name))
+    # The whole-recording indicators, read in four steps, equal one block over everything.
+    overall = spectra.indicators(x)
+    for name in spectra.Trends.INDICATORS:
+        np.testing.assert_allclose(overall[name], getattr(one_block, name)[0])
     assert trend_block(10_000, 1000.0) == 256 and trend_block(6_000_000, 1000.0) == 10_000
     assert trend_block(121_991, 12000.0) == 1200  # 0.1 s at least
 

@@ -103,3 +103,34 @@ def test_a_threshold_moved_during_review_is_reported_as_such(tmp_path, ecg_recor
     moved = write_report(tmp_path / "moved.html", report_from_session(session)).read_text(encoding="utf-8")
     assert (f"{result.threshold * 1.5:.6g} (set during review; the detection&#x27;s rule &#x27;auto&#x27; "
             f"gave {result.threshold:.6g})") in moved
+
+
+def test_ecg_report_gives_the_heart_rate_of_the_lead(tmp_path, ecg_recording, reviewed_segments):
+    data = report_from_session(_session(ecg_recording, reviewed_segments))
+    ann = ecg_recording.annotations
+    beats = ann.onset_samples[np.isin(np.array(ann.labels), ["N", "V"])]
+    annotated = np.median(60.0 * ecg_recording.fs_hz / np.diff(beats))
+    [(label, text)] = data.signal
+    assert label == "Heart rate (MLII)"
+    median = float(re.match(r"median (\d+) bpm", text).group(1))
+    assert abs(median - annotated) <= 1.0
+    html_text = write_report(tmp_path / "r.html", data).read_text(encoding="utf-8")
+    assert "<h2>Signal</h2>" in html_text and "Heart rate (MLII)" in html_text
+    assert "kurtosis" not in html_text  # beats are not vibration
+
+
+def test_vibration_report_gives_rms_and_kurtosis_of_the_recording_and_of_each_segment(tmp_path, shared_data):
+    from anomaly_gui.io import read_recording
+    from anomaly_gui.segments import Segment
+
+    rec = read_recording(shared_data / "cwru" / "12k_DE" / "OR007@6_0.mat", fs_hz=12000, channels="DE")
+    segment = Segment(24000, 36000, 9.0, ("X130_DE_time",), "accepted", "bearing fault", "", id=0)
+    session = Session(rec.fs_hz, rec.n_samples, recording=rec, source_path="OR007@6_0.mat", detection={"model": "ae"},
+                      threshold=1.0, scores=np.zeros(rec.n_samples, np.float32), segments=[segment],
+                      training_description="reference Normal_0.mat")
+    data = report_from_session(session)
+    [(label, text)] = data.signal
+    assert label == "X130_DE_time" and "kurtosis 7.65" in text  # as CWRU's own figures give it
+    html_text = write_report(tmp_path / "r.html", data).read_text(encoding="utf-8")
+    assert "X130_DE_time: RMS 0.6" in html_text and html_text.count("kurtosis") == 2
+    assert write_report(tmp_path / "r.pdf", data).read_bytes()[:5] == b"%PDF-"
