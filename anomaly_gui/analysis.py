@@ -105,7 +105,8 @@ def compare_spectra(
     ctx.progress(0.4, "Selection spectrum")
     normal, source = _normal_spectrum(recording, request, segment, flagged, reference, ctx)
     peaks = spectral_peaks(selection, 0, 5, min_hz=fs / segment)
-    return SpectrumComparison(selection, normal, source, peaks, SpectrumRequest(request.channel, i0, i1, request.kind, request.band_hz))
+    analysed = SpectrumRequest(request.channel, i0, i1, request.kind, request.band_hz)
+    return SpectrumComparison(selection, normal, source, peaks, analysed)
 
 
 def _normal_spectrum(recording, request, segment, flagged, reference, ctx) -> tuple[Spectrum | None, str]:

@@ -29,10 +29,10 @@ class AnalysisController(QObject):
         self._timer.setInterval(RECOMPUTE_DELAY_MS)
         self._timer.timeout.connect(self._compute)
         self._whole: dict[tuple[str, int], object] = {}  # trends and heart rate per channel
-        self._title = ""
+        self._what = ""
+        self._recording = None
         document.recording_changed.connect(self._on_recording_changed)
-        document.review.session_replaced.connect(
-            lambda session: self._on_recording_changed(session.recording if session is not None else None))
+        document.review.session_replaced.connect(lambda _session: self._on_recording_changed(document.recording))
         document.reference_changed.connect(lambda _ref: self._schedule())
         document.segments_changed.connect(lambda _segments: self._schedule())
         review.current_changed.connect(lambda _id: self._schedule())
@@ -42,6 +42,10 @@ class AnalysisController(QObject):
         dock.visibilityChanged.connect(lambda visible: visible and self._schedule())
 
     def _on_recording_changed(self, recording) -> None:
+        if recording is self._recording and recording is not None:
+            self._schedule()  # a new detection or project on the same samples: keep the choices
+            return
+        self._recording = recording
         self._whole.clear()
         self.runner.cancel()
         if recording is None:
@@ -62,12 +66,11 @@ class AnalysisController(QObject):
             self._timer.start()
 
     def _selection(self, recording) -> tuple[int, int, str] | None:
-        """Sample bounds and a title of what to analyse, or None (with a message shown)."""
+        """Sample bounds and a name of what to analyse, or None (with a message shown)."""
         fs = recording.fs_hz
         if self.panel.source() == "view":
             t0, t1 = self.view.x_range()
-            i0, i1 = max(0, int(t0 * fs)), min(recording.n_samples, int(t1 * fs) + 1)
-            return i0, i1, f"visible {i0 / fs:.3f}–{i1 / fs:.3f} s"
+            return max(0, int(t0 * fs)), min(recording.n_samples, int(t1 * fs) + 1), "visible"
         session = self.document.review.session
         segment_id = self.review.current_id
         if session is None or segment_id is None:
@@ -77,8 +80,7 @@ class AnalysisController(QObject):
             segment = session.segment(segment_id)
         except Exception:  # noqa: BLE001 - the segment was deleted since it was current
             return None
-        return segment.start_sample, segment.end_sample, (
-            f"segment {segment.start_sample / fs:.3f}–{segment.end_sample / fs:.3f} s")
+        return segment.start_sample, segment.end_sample, "segment"
 
     def _compute(self) -> None:
         recording = self.document.recording
@@ -101,7 +103,7 @@ class AnalysisController(QObject):
         selection = self._selection(recording)
         if selection is None:
             return
-        i0, i1, self._title = selection
+        i0, i1, self._what = selection
         request = SpectrumRequest(channel, i0, i1, self.panel.kind(),
                                   self.panel.band_hz() if self.panel.kind() == "envelope" else None)
         segments = self.document.segments
@@ -117,7 +119,7 @@ class AnalysisController(QObject):
             if self.panel.kind() == kind and self.panel.channel() == channel:
                 self._show_whole(kind, value)
         elif self.panel.kind() not in WHOLE_RECORDING_KINDS:
-            self.panel.show_spectra(value, self._title)
+            self.panel.show_spectra(value, self._what, recording_fs_hz=self.document.recording.fs_hz)
 
     def _show_whole(self, kind: str, value) -> None:
         show = self.panel.show_trends if kind == "trends" else self.panel.show_heart_rate

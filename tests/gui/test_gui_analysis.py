@@ -117,7 +117,9 @@ def test_current_segment_mode_asks_for_a_segment_then_uses_it(drive, window, bea
     qtbot.waitUntil(window.analysis_dock.isVisible)
     qtbot.waitUntil(lambda: "Select a segment" in panel.status.text(), timeout=5000)
     window.panel.set_threshold_mode("percentile", 99.9)  # few detected segments
+    panel.band_lo.setValue(1000.0)
     drive.detect(epochs=1)
+    assert panel.band_lo.value() == 1000.0  # a detection on the same recording keeps the choices
     # A segment drawn by the user becomes current; its spectrum is shown against the
     # unflagged rest of the recording.
     fs = recording.fs_hz

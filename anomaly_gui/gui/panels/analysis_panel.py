@@ -256,8 +256,11 @@ class AnalysisPanel(QWidget):
     def show_message(self, message: str) -> None:
         self.status.setText(message)
 
-    def show_spectra(self, comparison, title: str) -> None:
-        """Draw a ``analysis.SpectrumComparison``; ``title`` names the selection."""
+    def show_spectra(self, comparison, what: str, recording_fs_hz: float) -> None:
+        """Draw a ``analysis.SpectrumComparison``; ``what`` names the selection ("visible",
+        "segment"), which is labelled with the times it covers (the middle of a long view)."""
+        request = comparison.request
+        title = f"{what} {request.i0 / recording_fs_hz:.3f}–{request.i1 / recording_fs_hz:.3f} s"
         unit = self._units[comparison.request.channel] if self._units else ""
         self._spectrum_unit = unit
         sel = comparison.selection
