@@ -10,6 +10,8 @@ from PySide6.QtCore import QObject, QTimer
 from ..analysis import SpectrumRequest, channel_trends, compare_spectra, heart_rate
 from ..detect.pipeline import looks_like_ecg, pick_ecg_lead
 from ..dsp.spectra import trend_block
+from ..errors import AnomalyGuiError
+from . import notifications
 from .panels.analysis_panel import WHOLE_RECORDING_KINDS
 from .workers import TaskRunner
 
@@ -23,7 +25,7 @@ class AnalysisController(QObject):
         self.document, self.view, self.review, self.panel, self.dock = document, view, review, panel, dock
         self.runner = TaskRunner("analysis", self)
         self.runner.finished.connect(self._on_finished)
-        self.runner.failed.connect(lambda exc: panel.show_message(f"Cannot compute: {exc}"))
+        self.runner.failed.connect(self._on_failed)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RECOMPUTE_DELAY_MS)
@@ -111,6 +113,15 @@ class AnalysisController(QObject):
         reference = self.document.reference
         self.panel.show_message("Computing…")
         self.runner.start(lambda ctx: ("spectrum", channel, compare_spectra(recording, request, flagged, reference, ctx)))
+
+    def _on_failed(self, exc: BaseException) -> None:
+        """What the data does not allow is said in the dock (it may recur with every pan);
+        anything else goes the one error route, with its traceback."""
+        if isinstance(exc, AnomalyGuiError):
+            self.panel.show_message(f"Cannot compute: {exc}")
+        else:
+            self.panel.show_message("Cannot compute: an unexpected error (details shown).")
+            notifications.report_error(exc, self.panel.window(), "Analysis failed")
 
     def _on_finished(self, result) -> None:
         kind, channel, value = result

@@ -165,3 +165,18 @@ def test_a_series_sampled_every_half_hour_gets_a_band_in_its_own_units(drive, wi
     _kind, _channel, result = _finish(qtbot, window, lambda: panel.kind_combo.setCurrentIndex(
         panel.kind_combo.findData("spectrum")))
     assert result.peaks[0][0] == pytest.approx(1 / 86400, rel=0.05)
+
+
+def test_what_the_data_does_not_allow_is_said_in_the_dock(drive, window, bearing_wavs, qtbot, messages):
+    fault, _healthy = bearing_wavs
+    drive.open_through_menu(fault)
+    panel = window.analysis_panel
+    window.analysis_dock.raise_()
+    qtbot.waitUntil(window.analysis_dock.isVisible)
+    panel.source_combo.setCurrentIndex(panel.source_combo.findData("view"))
+    panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("envelope"))
+    with qtbot.waitSignal(window.analysis.runner.failed, timeout=20000):
+        panel.band_lo.setValue(5000.0)  # above the band's upper edge
+        panel.band_lo.editingFinished.emit()
+    assert "Cannot compute: The envelope band 5000–4800 Hz" in panel.status.text()
+    assert messages.warnings == [] and messages.tracebacks == []  # no dialog for it
