@@ -20,7 +20,7 @@ from .recording import Recording, match_channels
 from .segments import mask_to_intervals
 from .tasks import NULL_TASK, TaskContext
 
-SPECTRUM_KINDS = ("spectrum", "envelope")
+SPECTRUM_KINDS = ("spectrum", "envelope")  # a SpectrumRequest's kind; "spectrogram" is its own function
 # Samples of a selection at most (its middle part beyond): a whole day at 360 Hz is 31 M.
 MAX_SELECTION_SAMPLES = 1 << 22
 # Samples of normal data at most for the comparison spectrum.
@@ -182,3 +182,44 @@ def heart_rate(recording: Recording, channel: int, ctx: TaskContext = NULL_TASK)
         keep = np.concatenate([[True], np.diff(peaks) >= REFRACTORY_S * fs])
         peaks = peaks[keep]
     return HeartRate(peaks[1:] / fs, heart_rate_bpm(peaks, fs), int(len(peaks)))
+
+
+# Columns of a spectrogram at most: about one per pixel of the dock's plot.
+MAX_SPECTROGRAM_COLUMNS = 800
+
+
+@dataclass(frozen=True)
+class Spectrogram:
+    """``power_db`` ``(n_freqs, n_times)``: 10·log10 of the power per bin (unit²) at
+    ``freqs_hz`` and at ``times_s`` (segment centres, from the recording's start)."""
+
+    times_s: np.ndarray
+    freqs_hz: np.ndarray
+    power_db: np.ndarray
+    segment: int
+    request: SpectrumRequest
+
+
+def spectrogram(recording: Recording, request: SpectrumRequest) -> Spectrogram:
+    """Short-time spectrum of one channel over ``[i0, i1)`` (its middle part when longer than
+    ``MAX_SELECTION_SAMPLES``): Hann segments, half overlapping, long enough that at most
+    ``MAX_SPECTROGRAM_COLUMNS`` of them cover the selection."""
+    from scipy.signal import spectrogram as short_time
+
+    i0, i1 = max(0, request.i0), min(recording.n_samples, request.i1)
+    if i1 - i0 > MAX_SELECTION_SAMPLES:
+        middle = (i0 + i1) // 2
+        i0, i1 = middle - MAX_SELECTION_SAMPLES // 2, middle + MAX_SELECTION_SAMPLES // 2
+    n = i1 - i0
+    if n < 64:
+        raise DataError(f"The selection holds {max(0, n)} samples; a spectrogram needs at least 64.")
+    x = np.asarray(recording.data[i0:i1, request.channel], np.float64)
+    if not np.all(np.isfinite(x)):
+        raise DataError("The selection contains NaN or infinite values; a spectrogram cannot be computed.")
+    wanted = max(64, 2 * n // MAX_SPECTROGRAM_COLUMNS)
+    segment = int(min(n, 1 << int(np.ceil(np.log2(wanted)))))
+    freqs, times, power = short_time(x, fs=recording.fs_hz, window="hann", nperseg=segment,
+                                     noverlap=segment // 2, detrend="constant", scaling="spectrum")
+    floor = np.finfo(np.float64).tiny
+    return Spectrogram(times + i0 / recording.fs_hz, freqs, 10.0 * np.log10(np.maximum(power, floor)), segment,
+                       SpectrumRequest(request.channel, i0, i1, "spectrogram"))

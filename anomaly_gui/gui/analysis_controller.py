@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer
 
-from ..analysis import SpectrumRequest, channel_trends, compare_spectra, heart_rate
+from ..analysis import SpectrumRequest, channel_trends, compare_spectra, heart_rate, spectrogram
 from ..detect.pipeline import looks_like_ecg, pick_ecg_lead
 from ..dsp.spectra import trend_block
 from ..errors import AnomalyGuiError
@@ -106,8 +106,11 @@ class AnalysisController(QObject):
         if selection is None:
             return
         i0, i1, self._what = selection
-        request = SpectrumRequest(channel, i0, i1, self.panel.kind(),
-                                  self.panel.band_hz() if self.panel.kind() == "envelope" else None)
+        if kind == "spectrogram":
+            self.panel.show_message("Computing…")
+            self.runner.start(lambda ctx: (kind, channel, spectrogram(recording, SpectrumRequest(channel, i0, i1))))
+            return
+        request = SpectrumRequest(channel, i0, i1, kind, self.panel.band_hz() if kind == "envelope" else None)
         segments = self.document.segments
         flagged = segments.bounds() if segments is not None and len(segments) else None
         reference = self.document.reference
@@ -129,7 +132,10 @@ class AnalysisController(QObject):
             self._whole[kind, channel] = value
             if self.panel.kind() == kind and self.panel.channel() == channel:
                 self._show_whole(kind, value)
-        elif self.panel.kind() not in WHOLE_RECORDING_KINDS:
+        elif kind == "spectrogram":
+            if self.panel.kind() == kind:
+                self.panel.show_spectrogram(value, self._what, self.document.recording.fs_hz)
+        elif self.panel.kind() in ("spectrum", "envelope"):
             self.panel.show_spectra(value, self._what, recording_fs_hz=self.document.recording.fs_hz)
 
     def _show_whole(self, kind: str, value) -> None:

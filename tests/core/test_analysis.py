@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 from anomaly_gui import analysis
-from anomaly_gui.analysis import SpectrumRequest, compare_spectra, heart_rate, normal_stretches
+from anomaly_gui.analysis import SpectrumRequest, compare_spectra, heart_rate, normal_stretches, spectrogram
 from anomaly_gui.evaluate.metrics import BEAT_SYMBOLS
+from anomaly_gui.errors import DataError
 from anomaly_gui.io import read_recording
 from anomaly_gui.recording import Channel, Recording
 
@@ -47,3 +48,19 @@ def test_heart_rate_of_a_whole_record_matches_its_annotated_beats(shared_data, m
     chunked = heart_rate(rec, 0)
     assert abs(chunked.n_beats - hr.n_beats) <= 2
     assert np.median(chunked.bpm) == pytest.approx(np.median(hr.bpm), abs=0.5)
+
+
+def test_the_spectrogram_follows_a_tone_that_changes_its_frequency():
+    fs = 2000.0
+    t = np.arange(int(20 * fs)) / fs
+    x = np.where(t < 10, np.sin(2 * np.pi * 100 * t), np.sin(2 * np.pi * 300 * t))
+    rec = Recording(x[:, None].astype(np.float32), fs, [Channel("acc", "g")])
+    result = spectrogram(rec, SpectrumRequest(0, int(2 * fs), int(18 * fs)))
+    assert result.power_db.shape == (len(result.freqs_hz), len(result.times_s)) and len(result.times_s) <= 800
+    assert result.times_s[0] > 2.0 and result.times_s[-1] < 18.0  # times from the recording's start
+    strongest = result.freqs_hz[np.argmax(result.power_db, axis=0)]
+    resolution = fs / result.segment
+    early, late = result.times_s < 9.5, result.times_s > 10.5
+    assert np.all(np.abs(strongest[early] - 100) <= resolution) and np.all(np.abs(strongest[late] - 300) <= resolution)
+    with pytest.raises(DataError, match="at least 64"):
+        spectrogram(rec, SpectrumRequest(0, 0, 10))

@@ -90,6 +90,18 @@ def test_envelope_spectrum_of_the_view_against_the_reference_and_trends(drive, w
     assert fault_peak > 10 * healthy_there
     assert f"normal: reference {healthy.name}" in panel.legend.text()
 
+    # The spectrogram of the same view: one column per segment, colours over 60 dB.
+    kind, _channel, grams = _finish(qtbot, window, lambda: panel.kind_combo.setCurrentIndex(
+        panel.kind_combo.findData("spectrogram")))
+    assert kind == "spectrogram" and panel.stack.currentWidget() is panel.spectrogram_plot
+    assert panel.spectrogram_image.image.shape == grams.power_db.shape
+    assert panel.spectrogram_image.levels[1] - panel.spectrogram_image.levels[0] == pytest.approx(60.0)
+    gram_box = panel.spectrogram_plot.plotItem.vb
+    panel._on_spectrogram_hover(gram_box.mapViewToScene(pg.Point(5.0, 3000.0)))
+    assert panel.readout.text().endswith(" dB") and " Hz: " in panel.readout.text()
+    assert not panel.harmonic_box.isVisible() and panel.source_combo.isVisible()
+    panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("envelope"))
+
     # The same computation without the window.
     direct = compare_spectra(recording, SpectrumRequest(0, 0, recording.n_samples, "envelope", (1500.0, 4800.0)),
                              None, window.document.reference)

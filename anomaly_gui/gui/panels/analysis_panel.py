@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from ...dsp.spectra import default_envelope_band
 
-KINDS = (("Spectrum", "spectrum"), ("Envelope spectrum", "envelope"), ("Trends (RMS, kurtosis)", "trends"))
+KINDS = (("Spectrum", "spectrum"), ("Envelope spectrum", "envelope"), ("Spectrogram", "spectrogram"),
+         ("Trends (RMS, kurtosis)", "trends"))
 HEART_RATE_KIND = ("Heart rate", "heart_rate")
 WHOLE_RECORDING_KINDS = ("trends", "heart_rate")
 SOURCES = (("Current segment", "segment"), ("Visible range", "view"))
@@ -163,8 +164,19 @@ class AnalysisPanel(QWidget):
         self.heart_rate_plot.addItem(region)
         self.view_regions.append(region)
 
+        self.spectrogram_plot = pg.PlotWidget(background="w")
+        self.spectrogram_plot.setLabel("bottom", "Time from start (s)")
+        self.spectrogram_plot.setLabel("left", "Frequency (Hz)")
+        self.spectrogram_plot.getAxis("left").enableAutoSIPrefix(False)
+        self.spectrogram_image = pg.ImageItem(axisOrder="row-major")
+        self.spectrogram_image.setColorMap(pg.colormap.get("viridis"))
+        self.spectrogram_plot.addItem(self.spectrogram_image)
+        self.spectrogram_plot.scene().sigMouseMoved.connect(self._on_spectrogram_hover)
+        self._spectrogram = None
+
         self.stack = QStackedWidget()
         self.stack.addWidget(self.spectrum_plot)
+        self.stack.addWidget(self.spectrogram_plot)
         self.stack.addWidget(self.trend_plots)
         self.stack.addWidget(self.heart_rate_plot)
         self.stack.setMinimumHeight(120)
@@ -298,6 +310,24 @@ class AnalysisPanel(QWidget):
             lines.append(f"No normal spectrum: {comparison.normal_source}.")
         self.status.setText(" ".join(lines))
 
+    def show_spectrogram(self, result, what: str, recording_fs_hz: float) -> None:
+        """Draw an ``analysis.Spectrogram`` (dB, 60 dB of range below its highest bin)."""
+        self._spectrogram = result
+        power = result.power_db
+        top = float(np.max(power))
+        self.spectrogram_image.setImage(power, levels=(top - 60.0, top))
+        dt = result.times_s[1] - result.times_s[0] if len(result.times_s) > 1 else result.segment / recording_fs_hz
+        df = result.freqs_hz[1] - result.freqs_hz[0]
+        self.spectrogram_image.setRect(pg.QtCore.QRectF(result.times_s[0] - dt / 2, -df / 2,
+                                                        dt * len(result.times_s), df * len(result.freqs_hz)))
+        self.spectrogram_plot.autoRange(padding=0)
+        request = result.request
+        self.readout.setText("")
+        self.legend.setText(html.escape(
+            f"{what} {request.i0 / recording_fs_hz:.3f}–{request.i1 / recording_fs_hz:.3f} s"))
+        self.status.setText(f"Segments of {result.segment} samples ({df:.3g} Hz, {dt:.3g} s per column); "
+                            "colours span 60 dB below the strongest bin.")
+
     def show_trends(self, result, visible_s: tuple[float, float] | None) -> None:
         """Draw a ``dsp.spectra.Trends`` of the chosen channel."""
         unit = self._units[self.channel()] if self._units else ""
@@ -338,11 +368,12 @@ class AnalysisPanel(QWidget):
     def _on_choice_changed(self, *_args) -> None:
         kind = self.kind()
         whole = kind in WHOLE_RECORDING_KINDS
-        pages = {"trends": self.trend_plots, "heart_rate": self.heart_rate_plot}
+        pages = {"trends": self.trend_plots, "heart_rate": self.heart_rate_plot, "spectrogram": self.spectrogram_plot}
         self.stack.setCurrentWidget(pages.get(kind, self.spectrum_plot))
-        for widget in (self.source_label, self.source_combo, self.log_check, self.readout, self.legend,
-                       self.harmonic_label, self.harmonic_box):
+        for widget in (self.source_label, self.source_combo, self.readout, self.legend):
             widget.setVisible(not whole)
+        for widget in (self.log_check, self.harmonic_label, self.harmonic_box):
+            widget.setVisible(kind in ("spectrum", "envelope"))
         for widget in (self.band_label, self.band_widget):
             widget.setVisible(kind == "envelope")
         self.request_changed.emit()
@@ -380,6 +411,16 @@ class AnalysisPanel(QWidget):
         i = int(np.clip(np.searchsorted(x, point.x()), 0, len(x) - 1))
         unit = f" {self._spectrum_unit}" if self._spectrum_unit else ""
         self.readout.setText(f"{x[i]:.4g} Hz: {y[i]:.4g}{unit}")
+
+    def _on_spectrogram_hover(self, position) -> None:
+        result = self._spectrogram
+        box = self.spectrogram_plot.plotItem.vb
+        if result is None or not box.sceneBoundingRect().contains(position):
+            return
+        point = box.mapSceneToView(position)
+        j = int(np.clip(np.searchsorted(result.times_s, point.x()), 0, len(result.times_s) - 1))
+        i = int(np.clip(np.searchsorted(result.freqs_hz, point.y()), 0, len(result.freqs_hz) - 1))
+        self.readout.setText(f"{result.times_s[j]:.4g} s, {result.freqs_hz[i]:.4g} Hz: {result.power_db[i, j]:.1f} dB")
 
     def _on_trend_clicked(self, event) -> None:
         for plot in (self.rms_plot, self.kurtosis_plot, self.heart_rate_plot.plotItem):
