@@ -76,7 +76,7 @@ class AnalysisController(QObject):
         session = self.document.review.session
         segment_id = self.review.current_id
         if session is None or segment_id is None:
-            self.panel.clear("Select a segment in the table, or choose Of: Visible range.")
+            self.panel.clear("Select a segment in the table, or choose: of Visible range.")
             return None
         try:
             segment = session.segment(segment_id)

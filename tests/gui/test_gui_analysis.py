@@ -127,6 +127,8 @@ def test_current_segment_mode_asks_for_a_segment_then_uses_it(drive, window, bea
     panel = window.analysis_panel
     window.analysis_dock.raise_()
     qtbot.waitUntil(window.analysis_dock.isVisible)
+    assert panel.source() == "view"  # what works at once, before any detection
+    panel.source_combo.setCurrentIndex(panel.source_combo.findData("segment"))
     qtbot.waitUntil(lambda: "Select a segment" in panel.status.text(), timeout=5000)
     window.panel.set_threshold_mode("percentile", 99.9)  # few detected segments
     panel.band_lo.setValue(1000.0)

@@ -30,7 +30,7 @@ KINDS = (("Spectrum", "spectrum"), ("Envelope spectrum", "envelope"), ("Spectrog
          ("Trends (RMS, kurtosis)", "trends"))
 HEART_RATE_KIND = ("Heart rate", "heart_rate")
 WHOLE_RECORDING_KINDS = ("trends", "heart_rate")
-SOURCES = (("Current segment", "segment"), ("Visible range", "view"))
+SOURCES = (("Visible range", "view"), ("Current segment", "segment"))
 SELECTION_COLOR, NORMAL_COLOR = "#1f4e8c", "#8a8f98"
 SELECTION_PEN = pg.mkPen(SELECTION_COLOR, width=1.4)
 NORMAL_PEN = pg.mkPen(NORMAL_COLOR, width=1.0)
