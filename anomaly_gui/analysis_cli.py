@@ -82,6 +82,10 @@ def cmd_spectrum(args: argparse.Namespace) -> int:
     rec = _load(args.file, args.fs, args.channels, **_reading_options(args))
     i0, i1 = 0, rec.n_samples
     if args.range:
+        if args.range[0] >= rec.duration_s:
+            raise AnomalyGuiError(
+                f"The range {args.range[0]:g}–{args.range[1]:g} s starts after the recording ends ({rec.duration_s:.3f} s)."
+            )
         i0, i1 = rec.time_to_index(args.range[0]), rec.time_to_index(args.range[1])
     data = rec.chunk(i0, i1)
     segment = args.segment or DEFAULT_SEGMENT

@@ -209,3 +209,5 @@ def test_spectrum_and_trends_commands_on_a_bearing_fault(shared_data, tmp_path):
 
     bad = run_cli("spectrum", fault, "--fs", "12000", "--band", "100:200")
     assert bad.returncode == 2 and "--envelope" in bad.stderr
+    late = run_cli("spectrum", fault, "--fs", "12000", "--range", "20:30")
+    assert late.returncode == 2 and "starts after the recording ends (10.166 s)" in late.stderr
