@@ -37,10 +37,13 @@ def detect_r_peaks(ecg: np.ndarray, fs_hz: float, refractory_s: float = 0.25) ->
     baseline = median_filter(filtered[:: max(1, step // 4)], size=31, mode="nearest")
     baseline = np.interp(np.arange(x.size), np.arange(baseline.size) * max(1, step // 4), baseline)
     dev = np.abs(filtered - baseline)
-    refined = np.empty_like(peaks)
-    for k, p in enumerate(peaks):
-        lo, hi = max(0, p - half), min(x.size, p + half + 1)
-        refined[k] = lo + int(np.argmax(dev[lo:hi]))
+    # Each detection moves to the largest deviation within ±half of it (the window clipped at
+    # the ends; a tie goes to the earliest sample), for all peaks at once.
+    offsets = np.arange(-half, half + 1)
+    around = peaks[:, None] + offsets[None, :]
+    inside = (around >= 0) & (around < x.size)
+    values = np.where(inside, dev[np.clip(around, 0, x.size - 1)], -np.inf)
+    refined = around[np.arange(len(peaks)), np.argmax(values, axis=1)]
     return np.unique(refined).astype(np.int64)
 
 

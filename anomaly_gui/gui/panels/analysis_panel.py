@@ -37,6 +37,8 @@ NORMAL_PEN = pg.mkPen(NORMAL_COLOR, width=1.0)
 PEAK_COLOR = "#d1495b"
 PEAK_BRUSH = pg.mkBrush(PEAK_COLOR)
 N_HARMONICS = 6
+MAX_BEAT_SYMBOLS = 3000
+"""Up to this many beats (about 40 min) each gets a dot on the heart-rate line."""
 VIEW_REGION_BRUSH = pg.mkBrush(31, 78, 140, 40)
 
 
@@ -156,8 +158,11 @@ class AnalysisPanel(QWidget):
         self.heart_rate_plot.showGrid(x=True, y=True, alpha=0.25)
         self.heart_rate_plot.setLabel("left", "Heart rate (bpm)")
         self.heart_rate_plot.setLabel("bottom", "Time from start (s)")
-        self.heart_rate_curve = self.heart_rate_plot.plot([], [], pen=None, symbol="o", symbolSize=3,
-                                                          symbolBrush=SELECTION_COLOR, symbolPen=None)
+        self.heart_rate_curve = self.heart_rate_plot.plot([], [], pen=pg.mkPen(SELECTION_COLOR, width=1))
+        # A day holds ~100k beats: drawn as a line, peak-decimated to the plot's width (a
+        # symbol per beat would take the GUI thread half a second to draw).
+        self.heart_rate_curve.setDownsampling(auto=True, method="peak")
+        self.heart_rate_curve.setClipToView(True)
         self.heart_rate_plot.scene().sigMouseClicked.connect(self._on_trend_clicked)
         region = pg.LinearRegionItem(brush=VIEW_REGION_BRUSH, movable=False)
         region.setZValue(-10)
@@ -346,7 +351,9 @@ class AnalysisPanel(QWidget):
 
     def show_heart_rate(self, result, visible_s: tuple[float, float] | None) -> None:
         """Draw an ``analysis.HeartRate``: one point per beat."""
-        self.heart_rate_curve.setData(result.times_s, result.bpm)
+        few = len(result.bpm) <= MAX_BEAT_SYMBOLS
+        self.heart_rate_curve.setData(result.times_s, result.bpm, symbol="o" if few else None, symbolSize=3,
+                                      symbolBrush=SELECTION_COLOR, symbolPen=None)
         self.heart_rate_plot.enableAutoRange()
         if visible_s is not None:
             self.set_visible_range(*visible_s)
