@@ -119,7 +119,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         rec = holter(data_dir, args.hours, Path(folder))
         fs = rec.fs_hz
-        hr_s, hr = timed(lambda: heart_rate(rec, 0), repeats=1)
+        hr_s, hr = timed(lambda: heart_rate(rec, 0))
         block = trend_block(rec.n_samples, fs)
         trends_s, trends = timed(lambda: channel_trends(rec, 0, block))
         view = SpectrumRequest(0, int(3600 * fs), int(3610 * fs))
