@@ -89,6 +89,13 @@ class ChannelLayout:
             display.auto_scale = False
         display.gain *= float(factor)
 
+    def set_fixed_range(self, channel: int, y_range: tuple[float, float]) -> None:
+        """Fix ``channel``'s scale at ``y_range`` (gain 1): it stays put while paging."""
+        display = self.displays[channel]
+        display.auto_scale = False
+        display.gain = 1.0
+        display.reference_range = (float(y_range[0]), float(y_range[1]))
+
     def set_auto_scale(self, channel: int) -> None:
         display = self.displays[channel]
         display.auto_scale = True

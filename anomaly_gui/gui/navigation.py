@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QStyle, QToolBar, QWidget
 
 from ..dsp.timefmt import format_clock, format_time
-from . import viewport
+from . import notifications, viewport
 from .dialogs.go_to_time import ask_time
 from .plot.signal_view import SignalView
 
@@ -53,6 +53,8 @@ class Navigator(QObject):
         self.paper_action = self._window_action("ECG &paper grid (channels in mV or µV)", view.set_ecg_paper,
                                                 None, checkable=True)
         self.paper_action.setChecked(view.ecg_paper)
+        self.ecg_scale_action = self._window_action("ECG &standard scale (25 mm/s, 10 mm/mV)",
+                                                    self.apply_ecg_scale, None)
         self.width_combo = QComboBox()
         self.width_combo.setToolTip("Width of the visible time window")
         for label, width in viewport.WINDOW_WIDTHS_S:
@@ -130,11 +132,13 @@ class Navigator(QObject):
         menu.addAction(self.clock_action)
         menu.addAction(self.cursors_action)
         menu.addAction(self.paper_action)
+        menu.addAction(self.ecg_scale_action)
 
     # -- state ------------------------------------------------------------------------------
     def set_recording_loaded(self, loaded: bool) -> None:
         """Enable what needs a recording; clock time only for files with a start time."""
-        for action in self.view.actions() + [self.show_all_action, self.go_to_action, self.cursors_action]:
+        for action in self.view.actions() + [self.show_all_action, self.go_to_action, self.cursors_action,
+                                             self.ecg_scale_action]:
             action.setEnabled(loaded)
         self.width_combo.setEnabled(loaded)
         self.clock_action.setEnabled(loaded and self.view.has_start_time)
@@ -166,6 +170,11 @@ class Navigator(QObject):
     def set_window_width(self, width_s: float | None) -> None:
         """Show ``width_s`` seconds from the current start (None: the whole recording)."""
         self.view.set_x_range(*viewport.with_width(self.view.x_range(), width_s, self.view.duration_s))
+
+    def apply_ecg_scale(self) -> None:
+        """View ▸ ECG standard scale; says so when no channel is an ECG lead."""
+        if not self.view.apply_ecg_standard_scale():
+            notifications.show_status(self._window, "No channel in mV or µV: the ECG scale applies to ECG leads.")
 
     def go_to(self, time_s: float) -> None:
         """Centre the current window width on ``time_s`` seconds from the start."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from anomaly_gui.gui.plot.grid import PAPER_MIN_PX, paper_lines
 
@@ -43,3 +44,32 @@ def test_leads_in_mv_get_paper_at_a_strip_width_and_the_view_menu_turns_it_off(d
 def test_channels_without_voltage_units_never_get_paper(drive, window, short_npy, answer_rate):
     drive.open_through_menu(short_npy)
     assert window.view.ecg_paper and window.view.grid._paper == {}
+
+
+def test_standard_ecg_scale_makes_a_small_square_one_millimetre(drive, window, short_wfdb, short_npy, answer_rate,
+                                                               qtbot, messages):
+    drive.open_through_menu(short_wfdb)
+    view = window.view
+    screen = view.screen()
+    px_per_mm_x, px_per_mm_y = screen.physicalDotsPerInchX() / 25.4, screen.physicalDotsPerInchY() / 25.4
+    window.navigator.ecg_scale_action.trigger()
+    t0, t1 = view.x_range()
+    width_px = view.scores.plot.getViewBox().width()
+    assert (t1 - t0) * 25.0 * px_per_mm_x == pytest.approx(width_px, rel=0.01)  # 25 mm/s
+    for k, plot in enumerate(view.channel_plots):
+        box = plot.getViewBox()
+        y0, y1 = box.viewRange()[1]
+        assert (y1 - y0) * 10.0 * px_per_mm_y == pytest.approx(box.height(), rel=0.01)  # 10 mm/mV
+        assert not view.channel_layout.displays[k].auto_scale  # stays put while paging
+    # Paging keeps both.
+    scales = np.array([plot.getViewBox().viewRange()[1] for plot in view.channel_plots])
+    window.navigator.page_forward_action.trigger()
+    qtbot.waitUntil(lambda: view.x_range()[0] > t0)
+    assert view.x_range()[1] - view.x_range()[0] == pytest.approx(t1 - t0)
+    np.testing.assert_allclose([plot.getViewBox().viewRange()[1] for plot in view.channel_plots], scales, atol=1e-9)
+    # A recording without leads in mV says why nothing happened.
+    drive.open_through_menu(short_npy)
+    before = view.x_range()
+    window.navigator.ecg_scale_action.trigger()
+    assert view.x_range() == before
+    assert "No channel in mV" in window.statusBar().currentMessage()
