@@ -93,10 +93,10 @@ def test_envelope_spectrum_of_the_view_against_the_reference_and_trends(drive, w
     # The spectrogram of the same view: one column per segment, colours over 60 dB.
     kind, _channel, grams = _finish(qtbot, window, lambda: panel.kind_combo.setCurrentIndex(
         panel.kind_combo.findData("spectrogram")))
-    assert kind == "spectrogram" and panel.stack.currentWidget() is panel.spectrogram_plot
-    assert panel.spectrogram_image.image.shape == grams.power_db.shape
-    assert panel.spectrogram_image.levels[1] - panel.spectrogram_image.levels[0] == pytest.approx(60.0)
-    gram_box = panel.spectrogram_plot.plotItem.vb
+    assert kind == "spectrogram" and panel.stack.currentWidget() is panel.spectrogram
+    assert panel.spectrogram.image.image.shape == grams.power_db.shape
+    assert panel.spectrogram.image.levels[1] - panel.spectrogram.image.levels[0] == pytest.approx(60.0)
+    gram_box = panel.spectrogram.plotItem.vb
     panel._on_spectrogram_hover(gram_box.mapViewToScene(pg.Point(5.0, 3000.0)))
     assert panel.readout.text().endswith(" dB") and " Hz: " in panel.readout.text()
     assert not panel.harmonic_box.isVisible() and panel.source_combo.isVisible()
@@ -111,8 +111,10 @@ def test_envelope_spectrum_of_the_view_against_the_reference_and_trends(drive, w
     kind, channel, trends = _finish(qtbot, window, lambda: panel.kind_combo.setCurrentIndex(
         panel.kind_combo.findData("trends")))
     assert kind == "trends" and channel == 0
-    assert panel.stack.currentWidget() is panel.trend_plots
-    tx, ty = panel.kurtosis_curve.getData()
+    assert panel.stack.currentWidget() is panel.trends
+    # Drawn on the page (the dock's clear() on a new recording must not empty the layout).
+    assert panel.trends.kurtosis_curve.scene() is panel.trends.scene()
+    tx, ty = panel.trends.kurtosis_curve.getData()
     assert len(tx) == len(trends.times_s) >= 50 and np.all(ty > 4)  # impacts throughout
     window.navigator.set_window_width(1.0)
     panel.time_requested.emit(6.0)
@@ -154,13 +156,14 @@ def test_heart_rate_of_an_ecg_and_none_for_other_signals(drive, window, short_wf
     assert kind == "heart_rate" and channel == 0
     labels = np.array(recording.annotations.labels)
     assert abs(hr.n_beats - int(np.isin(labels, ["N", "V"]).sum())) <= 2
-    x, y = panel.heart_rate_curve.getData()
+    assert panel.heart_rate.curve.scene() is panel.heart_rate.scene()
+    x, y = panel.heart_rate.curve.xData, panel.heart_rate.curve.yData  # as given, not as drawn
     assert len(x) == hr.n_beats - 1 and 40 < np.median(y) < 120
     assert f"{hr.n_beats} beats; median" in panel.status.text()
     # A recording without ECG leads offers no heart rate: the trends take its place.
     drive.open_through_menu(short_npy)
     assert panel.kind_combo.findData("heart_rate") == -1
-    assert panel.kind() == "trends" and panel.stack.currentWidget() is panel.trend_plots
+    assert panel.kind() == "trends" and panel.stack.currentWidget() is panel.trends
 
 
 def test_a_series_sampled_every_half_hour_gets_a_band_in_its_own_units(drive, window, shared_data, qtbot):

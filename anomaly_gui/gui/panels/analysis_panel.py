@@ -1,6 +1,6 @@
 """The Analysis dock: the spectrum or envelope spectrum of the current segment (or the visible
-range) over a normal one; RMS / kurtosis trends of a channel, or an ECG lead's heart rate, over
-the whole recording.
+range) over a normal one, or its spectrogram; RMS / kurtosis trends of a channel, or an ECG
+lead's heart rate, over the whole recording (those pages in ``analysis_pages``).
 
 The panel only draws what ``AnalysisController`` computed and says when its choices change.
 """
@@ -25,25 +25,18 @@ from PySide6.QtWidgets import (
 )
 
 from ...dsp.spectra import default_envelope_band
+from .analysis_pages import SELECTION_COLOR, SELECTION_PEN, HeartRatePage, SpectrogramPage, TrendPage, with_unit
 
 KINDS = (("Spectrum", "spectrum"), ("Envelope spectrum", "envelope"), ("Spectrogram", "spectrogram"),
          ("Trends (RMS, kurtosis)", "trends"))
 HEART_RATE_KIND = ("Heart rate", "heart_rate")
 WHOLE_RECORDING_KINDS = ("trends", "heart_rate")
 SOURCES = (("Visible range", "view"), ("Current segment", "segment"))
-SELECTION_COLOR, NORMAL_COLOR = "#1f4e8c", "#8a8f98"
-SELECTION_PEN = pg.mkPen(SELECTION_COLOR, width=1.4)
+NORMAL_COLOR = "#8a8f98"
 NORMAL_PEN = pg.mkPen(NORMAL_COLOR, width=1.0)
 PEAK_COLOR = "#d1495b"
 PEAK_BRUSH = pg.mkBrush(PEAK_COLOR)
 N_HARMONICS = 6
-MAX_BEAT_SYMBOLS = 3000
-"""Up to this many beats (about 40 min) each gets a dot on the heart-rate line."""
-VIEW_REGION_BRUSH = pg.mkBrush(31, 78, 140, 40)
-
-
-def _with_unit(text: str, unit: str) -> str:
-    return f"{text} ({unit})" if unit else text
 
 
 class AnalysisPanel(QWidget):
@@ -109,6 +102,41 @@ class AnalysisPanel(QWidget):
         form.setColumnStretch(1, 1)
         form.setColumnStretch(3, 1)
 
+        self._build_spectrum_page()
+        self.trends = TrendPage()
+        self.heart_rate = HeartRatePage()
+        self.spectrogram = SpectrogramPage()
+        for page in (self.trends, self.heart_rate):
+            page.time_clicked.connect(self.time_requested)
+        self.spectrogram.scene().sigMouseMoved.connect(self._on_spectrogram_hover)
+
+        self.stack = QStackedWidget()
+        for page in (self.spectrum_plot, self.spectrogram, self.trends, self.heart_rate):
+            self.stack.addWidget(page)
+        self.stack.setMinimumHeight(120)
+        self.status = QLabel("Open a recording to analyse it.")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout = QLabel("")
+        self.readout.setObjectName("spectrum_readout")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.readout)
+        layout.addWidget(self.status)
+
+        for combo in (self.kind_combo, self.source_combo, self.channel_combo):
+            combo.currentIndexChanged.connect(self._on_choice_changed)
+        for box in (self.band_lo, self.band_hi):
+            box.editingFinished.connect(self.request_changed)
+        self.log_check.toggled.connect(self._apply_log_scale)
+        self.harmonic_box.valueChanged.connect(self._show_harmonics)
+        self._on_choice_changed()
+
+    # -- construction -----------------------------------------------------------------------
+    def _build_spectrum_page(self) -> None:
         self.spectrum_plot = pg.PlotWidget(background="w")
         self.spectrum_plot.showGrid(x=True, y=True, alpha=0.25)
         self.spectrum_plot.setLabel("bottom", "Frequency (Hz)")
@@ -131,80 +159,6 @@ class AnalysisPanel(QWidget):
         for line in self.harmonic_lines:
             line.hide()
             self.spectrum_plot.addItem(line, ignoreBounds=True)
-
-        self.trend_plots = pg.GraphicsLayoutWidget()
-        self.trend_plots.setBackground("w")
-        self.rms_plot = self.trend_plots.addPlot(row=0, col=0)
-        self.kurtosis_plot = self.trend_plots.addPlot(row=1, col=0)
-        self.kurtosis_plot.setXLink(self.rms_plot)
-        self.kurtosis_plot.setLabel("left", "kurtosis")
-        self.kurtosis_plot.setLabel("bottom", "Time from start (s)")
-        for plot in (self.rms_plot, self.kurtosis_plot):
-            plot.showGrid(x=True, y=True, alpha=0.25)
-            plot.getAxis("left").enableAutoSIPrefix(False)
-            plot.scene().sigMouseClicked.connect(self._on_trend_clicked)
-        self.rms_curve = self.rms_plot.plot([], [], pen=SELECTION_PEN)
-        self.kurtosis_curve = self.kurtosis_plot.plot([], [], pen=SELECTION_PEN)
-        self.gaussian_line = pg.InfiniteLine(3.0, angle=0, pen=pg.mkPen("#8a8f98", style=Qt.PenStyle.DashLine))
-        self.kurtosis_plot.addItem(self.gaussian_line)
-        self.view_regions = []
-        for plot in (self.rms_plot, self.kurtosis_plot):
-            region = pg.LinearRegionItem(brush=VIEW_REGION_BRUSH, movable=False)
-            region.setZValue(-10)
-            plot.addItem(region)
-            self.view_regions.append(region)
-
-        self.heart_rate_plot = pg.PlotWidget(background="w")
-        self.heart_rate_plot.showGrid(x=True, y=True, alpha=0.25)
-        self.heart_rate_plot.setLabel("left", "Heart rate (bpm)")
-        self.heart_rate_plot.setLabel("bottom", "Time from start (s)")
-        self.heart_rate_curve = self.heart_rate_plot.plot([], [], pen=pg.mkPen(SELECTION_COLOR, width=1))
-        # A day holds ~100k beats: drawn as a line, peak-decimated to the plot's width (a
-        # symbol per beat would take the GUI thread half a second to draw).
-        self.heart_rate_curve.setDownsampling(auto=True, method="peak")
-        self.heart_rate_curve.setClipToView(True)
-        self.heart_rate_plot.scene().sigMouseClicked.connect(self._on_trend_clicked)
-        region = pg.LinearRegionItem(brush=VIEW_REGION_BRUSH, movable=False)
-        region.setZValue(-10)
-        self.heart_rate_plot.addItem(region)
-        self.view_regions.append(region)
-
-        self.spectrogram_plot = pg.PlotWidget(background="w")
-        self.spectrogram_plot.setLabel("bottom", "Time from start (s)")
-        self.spectrogram_plot.setLabel("left", "Frequency (Hz)")
-        self.spectrogram_plot.getAxis("left").enableAutoSIPrefix(False)
-        self.spectrogram_image = pg.ImageItem(axisOrder="row-major")
-        self.spectrogram_image.setColorMap(pg.colormap.get("viridis"))
-        self.spectrogram_plot.addItem(self.spectrogram_image)
-        self.spectrogram_plot.scene().sigMouseMoved.connect(self._on_spectrogram_hover)
-        self._spectrogram = None
-
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.spectrum_plot)
-        self.stack.addWidget(self.spectrogram_plot)
-        self.stack.addWidget(self.trend_plots)
-        self.stack.addWidget(self.heart_rate_plot)
-        self.stack.setMinimumHeight(120)
-        self.status = QLabel("Open a recording to analyse it.")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.readout = QLabel("")
-        self.readout.setObjectName("spectrum_readout")
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.stack, 1)
-        layout.addWidget(self.legend)
-        layout.addWidget(self.readout)
-        layout.addWidget(self.status)
-
-        for combo in (self.kind_combo, self.source_combo, self.channel_combo):
-            combo.currentIndexChanged.connect(self._on_choice_changed)
-        for box in (self.band_lo, self.band_hi):
-            box.editingFinished.connect(self.request_changed)
-        self.log_check.toggled.connect(self._apply_log_scale)
-        self.harmonic_box.valueChanged.connect(self._show_harmonics)
-        self._on_choice_changed()
 
     @staticmethod
     def _frequency_box() -> QDoubleSpinBox:
@@ -262,10 +216,10 @@ class AnalysisPanel(QWidget):
         self._on_choice_changed()
 
     def clear(self, message: str) -> None:
-        for curve in (self.selection_curve, self.normal_curve, self.rms_curve, self.kurtosis_curve,
-                      self.heart_rate_curve):
+        for curve in (self.selection_curve, self.normal_curve, self.peak_points):
             curve.setData([], [])
-        self.peak_points.setData([], [])
+        self.trends.clear_data()  # not clear(): the layout widget's clear removes its plots
+        self.heart_rate.clear_data()
         self.legend.setText("")
         self.readout.setText("")
         self.status.setText(message)
@@ -299,7 +253,7 @@ class AnalysisPanel(QWidget):
         else:
             self.peak_points.setData([], [])
         what = "Envelope, RMS" if comparison.request.kind == "envelope" else "RMS per bin"
-        self.spectrum_plot.setLabel("left", _with_unit(what, unit))
+        self.spectrum_plot.setLabel("left", with_unit(what, unit))
         self._apply_log_scale(self.log_check.isChecked())
         self.spectrum_plot.enableAutoRange()
         # The normal spectrum may reach higher (a reference at a higher rate); an envelope
@@ -316,66 +270,35 @@ class AnalysisPanel(QWidget):
         self.status.setText(" ".join(lines))
 
     def show_spectrogram(self, result, what: str, recording_fs_hz: float) -> None:
-        """Draw an ``analysis.Spectrogram`` (dB, 60 dB of range below its highest bin)."""
-        self._spectrogram = result
-        power = result.power_db
-        top = float(np.max(power))
-        self.spectrogram_image.setImage(power, levels=(top - 60.0, top))
-        dt = result.times_s[1] - result.times_s[0] if len(result.times_s) > 1 else result.segment / recording_fs_hz
-        df = result.freqs_hz[1] - result.freqs_hz[0]
-        self.spectrogram_image.setRect(pg.QtCore.QRectF(result.times_s[0] - dt / 2, -df / 2,
-                                                        dt * len(result.times_s), df * len(result.freqs_hz)))
-        self.spectrogram_plot.autoRange(padding=0)
+        """Draw an ``analysis.Spectrogram``; ``what`` names the selection."""
+        self.status.setText(self.spectrogram.draw(result, recording_fs_hz))
         request = result.request
         self.readout.setText("")
         self.legend.setText(html.escape(
             f"{what} {request.i0 / recording_fs_hz:.3f}–{request.i1 / recording_fs_hz:.3f} s"))
-        self.status.setText(f"Segments of {result.segment} samples ({df:.3g} Hz, {dt:.3g} s per column); "
-                            "colours span 60 dB below the strongest bin.")
 
     def show_trends(self, result, visible_s: tuple[float, float] | None) -> None:
         """Draw a ``dsp.spectra.Trends`` of the chosen channel."""
         unit = self._units[self.channel()] if self._units else ""
-        self.rms_curve.setData(result.times_s, result.rms[:, 0])
-        self.kurtosis_curve.setData(result.times_s, result.kurtosis[:, 0])
-        self.rms_plot.setLabel("left", _with_unit("RMS", unit))
-        self.rms_plot.enableAutoRange()
-        self.kurtosis_plot.enableAutoRange()
+        self.status.setText(self.trends.draw(result, unit, self._fs_hz or 1.0))
         if visible_s is not None:
             self.set_visible_range(*visible_s)
-        block_s = result.block / self._fs_hz if self._fs_hz else float("nan")
-        self.status.setText(
-            f"{len(result.times_s)} blocks of {block_s:.3g} s. Kurtosis 3 (dashed) is Gaussian vibration; "
-            "impacts raise it. Click a trend to go there."
-        )
 
     def show_heart_rate(self, result, visible_s: tuple[float, float] | None) -> None:
-        """Draw an ``analysis.HeartRate``: one point per beat."""
-        few = len(result.bpm) <= MAX_BEAT_SYMBOLS
-        self.heart_rate_curve.setData(result.times_s, result.bpm, symbol="o" if few else None, symbolSize=3,
-                                      symbolBrush=SELECTION_COLOR, symbolPen=None)
-        self.heart_rate_plot.enableAutoRange()
+        """Draw an ``analysis.HeartRate``: the rate at each beat."""
+        self.status.setText(self.heart_rate.draw(result))
         if visible_s is not None:
             self.set_visible_range(*visible_s)
-        bpm = result.bpm[np.isfinite(result.bpm)]
-        if bpm.size == 0:
-            self.status.setText(f"{result.n_beats} heartbeat(s) found: too few for a heart rate.")
-            return
-        lo, median, hi = np.percentile(bpm, [5, 50, 95])
-        self.status.setText(
-            f"{result.n_beats} beats; median {median:.0f} bpm (5–95 %: {lo:.0f}–{hi:.0f}). "
-            "Click a point to go there."
-        )
 
     def set_visible_range(self, t0_s: float, t1_s: float) -> None:
-        for region in self.view_regions:
-            region.setRegion((t0_s, t1_s))
+        for page in (self.trends, self.heart_rate):
+            page.set_visible_range(t0_s, t1_s)
 
     # -- events --------------------------------------------------------------------------------
     def _on_choice_changed(self, *_args) -> None:
         kind = self.kind()
         whole = kind in WHOLE_RECORDING_KINDS
-        pages = {"trends": self.trend_plots, "heart_rate": self.heart_rate_plot, "spectrogram": self.spectrogram_plot}
+        pages = {"trends": self.trends, "heart_rate": self.heart_rate, "spectrogram": self.spectrogram}
         self.stack.setCurrentWidget(pages.get(kind, self.spectrum_plot))
         for widget in (self.source_label, self.source_combo, self.readout, self.legend):
             widget.setVisible(not whole)
@@ -420,17 +343,6 @@ class AnalysisPanel(QWidget):
         self.readout.setText(f"{x[i]:.4g} Hz: {y[i]:.4g}{unit}")
 
     def _on_spectrogram_hover(self, position) -> None:
-        result = self._spectrogram
-        box = self.spectrogram_plot.plotItem.vb
-        if result is None or not box.sceneBoundingRect().contains(position):
-            return
-        point = box.mapSceneToView(position)
-        j = int(np.clip(np.searchsorted(result.times_s, point.x()), 0, len(result.times_s) - 1))
-        i = int(np.clip(np.searchsorted(result.freqs_hz, point.y()), 0, len(result.freqs_hz) - 1))
-        self.readout.setText(f"{result.times_s[j]:.4g} s, {result.freqs_hz[i]:.4g} Hz: {result.power_db[i, j]:.1f} dB")
-
-    def _on_trend_clicked(self, event) -> None:
-        for plot in (self.rms_plot, self.kurtosis_plot, self.heart_rate_plot.plotItem):
-            if plot.sceneBoundingRect().contains(event.scenePos()):
-                self.time_requested.emit(float(plot.vb.mapSceneToView(event.scenePos()).x()))
-                return
+        text = self.spectrogram.value_at(position)
+        if text is not None:
+            self.readout.setText(text)
