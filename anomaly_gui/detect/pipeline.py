@@ -354,7 +354,9 @@ def check_model_fits(detector, recording: Recording, check_rate: bool = True) ->
     if detector.n_channels_ != recording.n_channels:
         raise ModelFileError(
             f"The model was trained on {detector.n_channels_} channel(s) "
-            f"({', '.join(detector.channel_names_)}); the recording has {recording.n_channels}."
+            f"({', '.join(detector.channel_names_)}); the recording has {recording.n_channels} "
+            f"({', '.join(recording.channel_names)}). Open it with the model's channels: --channels on "
+            "the command line, File ▸ Import with options… in the window."
         )
     if check_rate and abs(detector.fs_hz_ - recording.fs_hz) > 1e-6 * recording.fs_hz:
         raise ModelFileError(

@@ -36,7 +36,7 @@ def test_saved_model_checks_channels_and_rate(tmp_path):
     res = run_detection(_rec(), CFG)
     save_detector(tmp_path / "m.pt", res.detector)
     det = load_detector(tmp_path / "m.pt")
-    with pytest.raises(ModelFileError, match="channel"):
+    with pytest.raises(ModelFileError, match=r"2 channel\(s\) \(.*\); the recording has 1 \(.*\)\. .*--channels"):
         run_detection(_rec(channels=1), CFG, detector=det)
     with pytest.raises(ModelFileError, match="Hz"):
         run_detection(_rec(fs=250.0), CFG, detector=det)
