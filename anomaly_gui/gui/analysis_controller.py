@@ -26,6 +26,7 @@ class AnalysisController(QObject):
         self.runner = TaskRunner("analysis", self)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
+        self.runner.progress.connect(lambda fraction, message: panel.show_message(f"{message}… {fraction:.0%}"))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RECOMPUTE_DELAY_MS)

@@ -145,14 +145,19 @@ def test_current_segment_mode_asks_for_a_segment_then_uses_it(drive, window, bea
     assert "segment 2.000–3.000 s" in panel.legend.text() and "s of unflagged recording" in panel.legend.text()
 
 
-def test_heart_rate_of_an_ecg_and_none_for_other_signals(drive, window, short_wfdb, short_npy, answer_rate, qtbot):
+def test_heart_rate_of_an_ecg_and_none_for_other_signals(drive, window, short_wfdb, short_npy, answer_rate, qtbot,
+                                                          monkeypatch):
     recording = drive.open_through_menu(short_wfdb)
     panel = window.analysis_panel
     window.analysis_dock.raise_()
     qtbot.waitUntil(window.analysis_dock.isVisible)
     assert panel.channel_combo.currentText() == "MLII"
+    monkeypatch.setattr("anomaly_gui.analysis.HEART_RATE_CHUNK_S", 10.0)  # six stretches, as in a long record
+    shown = []
+    window.analysis.runner.progress.connect(lambda _f, _m: shown.append(panel.status.text()))
     kind, channel, hr = _finish(qtbot, window, lambda: panel.kind_combo.setCurrentIndex(
         panel.kind_combo.findData("heart_rate")))
+    assert any(text.startswith("Detecting heartbeats…") and text.endswith("%") for text in shown)
     assert kind == "heart_rate" and channel == 0
     labels = np.array(recording.annotations.labels)
     assert abs(hr.n_beats - int(np.isin(labels, ["N", "V"]).sum())) <= 2
