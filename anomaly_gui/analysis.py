@@ -223,3 +223,34 @@ def spectrogram(recording: Recording, request: SpectrumRequest) -> Spectrogram:
     floor = np.finfo(np.float64).tiny
     return Spectrogram(times + i0 / recording.fs_hz, freqs, 10.0 * np.log10(np.maximum(power, floor)), segment,
                        SpectrumRequest(request.channel, i0, i1, "spectrogram"))
+
+
+def result_table(result, channel_name: str, fs_hz: float) -> tuple[list[str], list[np.ndarray], dict]:
+    """Header, columns and ``# key: value`` comments of a computed analysis (for
+    ``io.export.write_table_csv``): a spectrum with its normal one where their bins agree,
+    trends, heart rate, or a spectrogram (one row per frequency, one column per time)."""
+    if isinstance(result, SpectrumComparison):
+        sel, normal, request = result.selection, result.normal, result.request
+        header, columns = ["freq_hz", f"{channel_name}_selection"], [sel.freqs_hz, sel.amplitude[:, 0]]
+        n = len(sel.freqs_hz)
+        if normal is not None and len(normal.freqs_hz) >= n and np.allclose(normal.freqs_hz[:n], sel.freqs_hz):
+            header.append(f"{channel_name}_normal")
+            columns.append(normal.amplitude[:n, 0])
+        comments = {
+            "kind": request.kind, "band_hz": request.band_hz, "start_s": request.i0 / fs_hz,
+            "end_s": request.i1 / fs_hz, "segment": sel.segment, "n_averages": sel.n_averages,
+            "normal": result.normal_source, "amplitude": "RMS per frequency bin, in the channel's unit",
+        }
+        return header, columns, comments
+    if isinstance(result, Trends):
+        header = ["time_s", *(f"{channel_name}_{name}" for name in Trends.INDICATORS)]
+        columns = [result.times_s, *(getattr(result, name)[:, 0] for name in Trends.INDICATORS)]
+        return header, columns, {"block_samples": result.block, "block_s": result.block / fs_hz}
+    if isinstance(result, HeartRate):
+        return ["time_s", "heart_rate_bpm"], [result.times_s, result.bpm], {"lead": channel_name, "beats": result.n_beats}
+    if isinstance(result, Spectrogram):
+        header = ["freq_hz", *(f"{t:.6g}" for t in result.times_s)]
+        comments = {"columns": "time from the recording's start (s)", "values": "power per bin (dB)",
+                    "segment": result.segment}
+        return header, [result.freqs_hz, result.power_db], comments
+    raise DataError(f"Nothing to export from {type(result).__name__}.")

@@ -16,6 +16,7 @@ import numpy as np
 
 from .cli import _add_reading_options, _load, _positive_float, _reading_options, _time_range
 from .errors import AnomalyGuiError
+from .io.export import write_table_csv
 
 
 def _band(text: str) -> tuple[float, float]:
@@ -61,19 +62,6 @@ def _trends_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _write_csv(path: str, header: list[str], columns: list[np.ndarray], comments: dict) -> None:
-    import io
-
-    from .io.export import atomic_write_text
-
-    text = io.StringIO()
-    for key, value in comments.items():
-        text.write(f"# {key}: {value}\n")
-    text.write(",".join(header) + "\n")
-    np.savetxt(text, np.column_stack(columns), delimiter=",", fmt="%.9g")
-    atomic_write_text(path, text.getvalue())
-
-
 def cmd_spectrum(args: argparse.Namespace) -> int:
     from .dsp.spectra import DEFAULT_SEGMENT, amplitude_spectrum, default_envelope_band, envelope_spectrum, spectral_peaks
 
@@ -110,7 +98,7 @@ def cmd_spectrum(args: argparse.Namespace) -> int:
     if args.out:
         comments = {k: info[k] for k in ("source", "fs", "kind", "band_hz", "start_s", "end_s", "segment", "n_averages")}
         comments["amplitude"] = "RMS per frequency bin, in the channel's unit"
-        _write_csv(args.out, ["freq_hz", *rec.channel_names], [spec.freqs_hz, spec.amplitude], comments)
+        write_table_csv(args.out, ["freq_hz", *rec.channel_names], [spec.freqs_hz, spec.amplitude], comments)
     if args.json:
         print(json.dumps({**info, "freqs_hz": spec.freqs_hz.tolist(), "amplitude": {
             name: spec.amplitude[:, c].tolist() for c, name in enumerate(rec.channel_names)}}))
@@ -137,7 +125,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
             header.append(f"{name}_{indicator}")
             columns.append(getattr(t, indicator)[:, c])
     if args.out:
-        _write_csv(args.out, header, columns, {"source": rec.source, "fs": rec.fs_hz, "block_samples": block,
+        write_table_csv(args.out, header, columns, {"source": rec.source, "fs": rec.fs_hz, "block_samples": block,
                                                 "block_s": block / rec.fs_hz})
     if args.json:
         print(json.dumps({

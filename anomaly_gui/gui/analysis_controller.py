@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer
 
-from ..analysis import SpectrumRequest, channel_trends, compare_spectra, heart_rate, spectrogram
+from ..analysis import SpectrumRequest, channel_trends, compare_spectra, heart_rate, result_table, spectrogram
 from ..detect.pipeline import looks_like_ecg, pick_ecg_lead
 from ..dsp.spectra import trend_block
 from ..errors import AnomalyGuiError
-from . import notifications
+from ..io.export import ExportError, write_table_csv
+from . import file_dialogs, notifications
 from .panels.analysis_panel import WHOLE_RECORDING_KINDS
 from .workers import TaskRunner
 
+ANALYSIS_EXPORT_FILTERS = "CSV table (*.csv);;PNG image (*.png)"
 RECOMPUTE_DELAY_MS = 200
 """Quiet time after the last change (a pan, a key press) before recomputing."""
 
@@ -34,6 +36,7 @@ class AnalysisController(QObject):
         self._whole: dict[tuple[str, int], object] = {}  # trends and heart rate per channel
         self._what = ""
         self._recording = None
+        self._shown = None  # the result on the dock's current page, for Export
         document.recording_changed.connect(self._on_recording_changed)
         document.review.session_replaced.connect(lambda _session: self._on_recording_changed(document.recording))
         document.reference_changed.connect(lambda _ref: self._schedule())
@@ -42,6 +45,7 @@ class AnalysisController(QObject):
         view.x_range_changed.connect(self._on_x_range)
         panel.request_changed.connect(self._schedule)
         panel.time_requested.connect(navigator.go_to)
+        panel.export_requested.connect(self.export)
         dock.visibilityChanged.connect(lambda visible: visible and self._schedule())
 
     def _on_recording_changed(self, recording) -> None:
@@ -65,6 +69,7 @@ class AnalysisController(QObject):
             self._schedule()
 
     def _schedule(self) -> None:
+        self._set_shown(None)  # what is shown is about to change
         if self.document.recording is not None and self.dock.isVisible():
             self._timer.start()
 
@@ -136,9 +141,38 @@ class AnalysisController(QObject):
         elif kind == "spectrogram":
             if self.panel.kind() == kind:
                 self.panel.show_spectrogram(value, self._what, self.document.recording.fs_hz)
+                self._set_shown(value)
         elif self.panel.kind() in ("spectrum", "envelope"):
             self.panel.show_spectra(value, self._what, recording_fs_hz=self.document.recording.fs_hz)
+            self._set_shown(value)
 
     def _show_whole(self, kind: str, value) -> None:
         show = self.panel.show_trends if kind == "trends" else self.panel.show_heart_rate
         show(value, self.view.x_range())
+        self._set_shown(value)
+
+    def _set_shown(self, result) -> None:
+        self._shown = result
+        self.panel.export_button.setEnabled(result is not None)
+
+    def export(self) -> None:
+        """Save what the dock shows: its numbers (CSV) or its plot (PNG)."""
+        recording, result = self.document.recording, self._shown
+        if recording is None or result is None:
+            return
+        channel = recording.channel_names[min(self.panel.channel(), recording.n_channels - 1)]
+        name = f"{recording.source.stem if recording.source else 'recording'}_{self.panel.kind()}.csv"
+        path = file_dialogs.save_path(self.panel, "Export analysis", name, ANALYSIS_EXPORT_FILTERS)
+        if path is None:
+            return
+        try:
+            if path.lower().endswith(".png"):
+                if not self.panel.stack.currentWidget().grab().save(path):
+                    raise ExportError(f"Could not write the image {path}.")
+            else:
+                header, columns, comments = result_table(result, channel, recording.fs_hz)
+                write_table_csv(path, header, columns, {"source": recording.source, "channel": channel, **comments})
+        except AnomalyGuiError as exc:
+            notifications.report_error(exc, self.panel.window(), "Export failed")
+            return
+        notifications.show_status(self.panel.window(), f"Saved {path}")

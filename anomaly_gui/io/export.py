@@ -74,6 +74,19 @@ def atomic_write_text(path: str | Path, text: str) -> None:
         raise ExportError(f"Could not write {path}: {exc.strerror or exc}") from exc
 
 
+def write_table_csv(path: str | Path, header: list[str], columns: list, comments: dict | None = None) -> None:
+    """A numeric table as CSV (atomically): ``# key: value`` comment lines, the header, then
+    one row per value of the equally long ``columns`` (each 1-D, or 2-D for several)."""
+    import numpy as np
+
+    text = io.StringIO()
+    for key, value in (comments or {}).items():
+        text.write(f"# {key}: {value}\n")
+    text.write(",".join(header) + "\n")
+    np.savetxt(text, np.column_stack(columns), delimiter=",", fmt="%.9g")
+    atomic_write_text(path, text.getvalue())
+
+
 @contextmanager
 def atomic_output(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` (same suffix) for a writer library; when the

@@ -64,3 +64,28 @@ def test_the_spectrogram_follows_a_tone_that_changes_its_frequency():
     assert np.all(np.abs(strongest[early] - 100) <= resolution) and np.all(np.abs(strongest[late] - 300) <= resolution)
     with pytest.raises(DataError, match="at least 64"):
         spectrogram(rec, SpectrumRequest(0, 0, 10))
+
+
+def test_every_analysis_exports_as_a_table(tmp_path):
+    from anomaly_gui.analysis import channel_trends, result_table
+    from anomaly_gui.io.export import write_table_csv
+
+    fs = 2000.0
+    rng = np.random.default_rng(2)
+    rec = Recording(rng.standard_normal((40_000, 1)).astype(np.float32), fs, [Channel("acc", "g")])
+    results = {
+        "spectrum": compare_spectra(rec, SpectrumRequest(0, 0, 8000)),
+        "trends": channel_trends(rec, 0, 2000),
+        "spectrogram": spectrogram(rec, SpectrumRequest(0, 0, 8000)),
+    }
+    for name, result in results.items():
+        header, columns, comments = result_table(result, "acc", fs)
+        path = tmp_path / f"{name}.csv"
+        write_table_csv(path, header, columns, comments)
+        lines = path.read_text().splitlines()
+        body = [line for line in lines if not line.startswith("#")]
+        assert body[0].split(",") == header
+        table = np.loadtxt(body[1:], delimiter=",", ndmin=2)
+        assert table.shape[1] == len(header)
+    spectrum_header = result_table(results["spectrum"], "acc", fs)[0]
+    assert spectrum_header == ["freq_hz", "acc_selection", "acc_normal"]  # the same bins, side by side

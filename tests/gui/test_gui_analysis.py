@@ -202,3 +202,33 @@ def test_what_the_data_does_not_allow_is_said_in_the_dock(drive, window, bearing
         panel.band_lo.editingFinished.emit()
     assert "Cannot compute: The envelope band 5000–4800 Hz" in panel.status.text()
     assert messages.warnings == [] and messages.tracebacks == []  # no dialog for it
+
+
+def test_export_saves_the_shown_spectrum_as_csv_and_the_plot_as_png(drive, window, bearing_wavs, qtbot,
+                                                                    monkeypatch, tmp_path, messages):
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QFileDialog
+
+    fault, healthy = bearing_wavs
+    drive.open_through_menu(fault)
+    panel = window.analysis_panel
+    window.analysis_dock.raise_()
+    qtbot.waitUntil(window.analysis_dock.isVisible)
+    assert not panel.export_button.isEnabled()  # nothing computed yet
+    _finish(qtbot, window, lambda: window.reference_opener.open(str(healthy)))
+    _kind, _channel, result = _finish(qtbot, window, lambda: panel.kind_combo.setCurrentIndex(
+        panel.kind_combo.findData("envelope")))
+    qtbot.waitUntil(panel.export_button.isEnabled)
+    table, picture = tmp_path / "envelope.csv", tmp_path / "envelope.png"
+    for path in (table, picture):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, p=path, **k: (str(p), ""))
+        drive.click(panel.export_button)
+    lines = table.read_text().splitlines()
+    assert "# kind: envelope" in lines and any(line.startswith("# normal: reference") for line in lines)
+    body = [line for line in lines if not line.startswith("#")]
+    assert body[0] == "freq_hz,ch0_selection,ch0_normal"
+    values = np.loadtxt(body[1:], delimiter=",")
+    np.testing.assert_allclose(values[:, 1], result.selection.amplitude[:, 0], rtol=1e-6)
+    image = QImage(str(picture))
+    assert not image.isNull() and image.width() == panel.stack.currentWidget().width()
+    assert messages.warnings == [] and messages.tracebacks == []

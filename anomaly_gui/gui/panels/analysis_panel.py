@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -48,10 +49,13 @@ class AnalysisPanel(QWidget):
         A choice changed: the controller recomputes.
     time_requested(float)
         The user clicked a trend at this time (s): centre the view there.
+    export_requested()
+        The user wants what is shown saved (a table or a picture).
     """
 
     request_changed = Signal()
     time_requested = Signal(float)
+    export_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +103,11 @@ class AnalysisPanel(QWidget):
         form.addWidget(self.band_widget, 2, 1, 1, 3)
         form.addWidget(self.harmonic_label, 3, 0)
         form.addWidget(self.harmonic_box, 3, 1)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save what is shown: its numbers as CSV, or the plot as PNG")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.export_requested)
+        form.addWidget(self.export_button, 3, 3)
         form.setColumnStretch(1, 1)
         form.setColumnStretch(3, 1)
 
