@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QStyle, QToolBar, QWidge
 from ..dsp.timefmt import format_clock, format_time
 from . import notifications, viewport
 from .dialogs.go_to_time import ask_time
+from .plot import ecg_paper
 from .plot.signal_view import SignalView
 
 CUSTOM_WIDTH = "Custom"
@@ -173,7 +174,7 @@ class Navigator(QObject):
 
     def apply_ecg_scale(self) -> None:
         """View ▸ ECG standard scale; says so when no channel is an ECG lead."""
-        if not self.view.apply_ecg_standard_scale():
+        if not ecg_paper.apply_standard_scale(self.view):
             notifications.show_status(self._window, "No channel in mV or µV: the ECG scale applies to ECG leads.")
 
     def go_to(self, time_s: float) -> None:

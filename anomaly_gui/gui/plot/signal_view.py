@@ -20,6 +20,7 @@ from ...recording import Recording
 from ...segments import SegmentSet
 from ..channel_layout import ChannelLayout
 from .channel_stack import ChannelStack
+from . import ecg_paper
 from .cursors import MeasurementCursors
 from .grid import StackGrid
 from .overview import OverviewStrip
@@ -32,9 +33,6 @@ from .training_band import TrainingBand
 INITIAL_SPAN_S = 10.0
 SHORT_FILE_S = 20.0
 FALLBACK_PIXELS = 1000
-PAPER_UNITS_PER_MV = {"mv": 1.0, "uv": 1000.0, "µv": 1000.0, "μv": 1000.0}
-"""Units of ECG leads, in units per millivolt: channels in these get ECG paper."""
-ECG_SPEED_MM_PER_S, ECG_GAIN_MM_PER_MV = 25.0, 10.0  # the standard ECG recording
 HEADER_STYLE = "QLabel { color: #303030; padding: 2px 8px; background: #f4f6f9; border-bottom: 1px solid #d8dde5; }"
 
 
@@ -259,37 +257,8 @@ class SignalView(QWidget):
 
     def _apply_paper(self) -> None:
         rec = self.recording
-        paper = {}
-        if self.ecg_paper and rec is not None:
-            for plot, channel in zip(self.channel_plots, rec.channels):
-                per_mv = PAPER_UNITS_PER_MV.get(channel.unit.strip().lower())
-                if per_mv is not None:
-                    paper[id(plot)] = per_mv
-        self.grid.set_paper(paper)
-
-    def apply_ecg_standard_scale(self) -> bool:
-        """Paper speed 25 mm/s and gain 10 mm/mV on this screen (from its reported physical
-        size): the visible time from the current start, and a fixed scale around the current
-        centre of every lead in mV or µV, so a small square of the paper is 1 mm × 1 mm.
-        False when the recording has no such lead."""
-        rec = self.recording
-        leads = [k for k, ch in enumerate(rec.channels) if ch.unit.strip().lower() in PAPER_UNITS_PER_MV] if rec else []
-        if not leads:
-            return False
-        screen = self.screen()
-        px_per_mm_x = screen.physicalDotsPerInchX() / 25.4
-        px_per_mm_y = screen.physicalDotsPerInchY() / 25.4
-        t0, _t1 = self.x_range()
-        width_px = self.scores.plot.getViewBox().width()
-        self.set_x_range(t0, min(self.duration_s, t0 + width_px / px_per_mm_x / ECG_SPEED_MM_PER_S))
-        for k in leads:
-            box = self.channel_plots[k].getViewBox()
-            y0, y1 = box.viewRange()[1]
-            per_mv = PAPER_UNITS_PER_MV[rec.channels[k].unit.strip().lower()]
-            half = box.height() / px_per_mm_y / ECG_GAIN_MM_PER_MV / 2 * per_mv
-            self.channel_layout.set_fixed_range(k, ((y0 + y1) / 2 - half, (y0 + y1) / 2 + half))
-        self._channels_edited()
-        return True
+        on = self.ecg_paper and rec is not None
+        self.grid.set_paper(ecg_paper.paper_plots(self.channel_plots, rec.channels) if on else {})
 
     def set_clock_time(self, clock: bool) -> None:
         """Label the time axes with wall-clock time (when the file has a start time)."""
@@ -355,6 +324,11 @@ class SignalView(QWidget):
         """Show ``channel`` ``factor`` times taller; its scale then stays fixed while paging."""
         current = self.channel_plots[channel].getViewBox().viewRange()[1]
         self.channel_layout.scale_gain(channel, factor, (current[0], current[1]))
+        self._channels_edited()
+
+    def set_channel_range(self, channel: int, y_range: tuple[float, float]) -> None:
+        """Show ``channel`` over ``y_range``, fixed while paging."""
+        self.channel_layout.set_fixed_range(channel, y_range)
         self._channels_edited()
 
     def auto_scale_channel(self, channel: int) -> None:
