@@ -82,7 +82,7 @@ class AnalysisController(QObject):
         session = self.document.review.session
         segment_id = self.review.current_id
         if session is None or segment_id is None:
-            self.panel.clear("Select a segment in the table, or choose: of Visible range.")
+            self.panel.clear("Select a segment in the table, or choose \"Visible range\".")
             return None
         try:
             segment = session.segment(segment_id)
