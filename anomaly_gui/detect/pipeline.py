@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -88,6 +90,10 @@ def segment(
 
 ECG_NAME_HINTS = ("ecg", "ekg", "mlii", "mli", "lead", "avr", "avl", "avf")
 ECG_LEAD_NAMES = {"i", "ii", "iii", "v1", "v2", "v3", "v4", "v5", "v6", "ml", "mlii", "mliii"}
+# Signals recorded beside an ECG, in the same units, that are not ECG leads: EEG electrodes of
+# the 10-20 system (Fp1, C3-A2, O2, Cz …), eye, muscle and breathing channels.
+OTHER_SIGNAL_HINTS = ("eeg", "eog", "emg", "resp", "pleth", "spo2", "chin", "leg")
+EEG_ELECTRODE = re.compile(r"(fp|af|fc|ft|cp|tp|po|f|c|t|p|o|a|m)(z|\d{1,2})\b.*")
 
 
 NOT_ECG_NOTICE = (
@@ -96,27 +102,36 @@ NOT_ECG_NOTICE = (
 )
 
 
-def looks_like_ecg(recording: Recording) -> bool:
-    """True for recordings that carry ECG leads: a rate of 100–2000 Hz and a channel named like
-    a lead (MLII, V1, II, ECG …) or measured in mV/µV."""
-    if not 100.0 <= recording.fs_hz <= 2000.0:
-        return False
-    for ch in recording.channels:
+def ecg_leads(recording: Recording) -> list[int]:
+    """The channels that are ECG leads: named like one (MLII, V1, II, ECG, EKG, aVR …), or
+    measured in mV and not named like another signal (an EEG electrode such as Fp1 or C3, EOG,
+    EMG …). µV alone does not make a lead: EEG is recorded in µV too."""
+    leads = []
+    for k, ch in enumerate(recording.channels):
         name = ch.name.strip().lower()
         if name in ECG_LEAD_NAMES or any(h in name for h in ECG_NAME_HINTS):
-            return True
-        if ch.unit.strip().lower() in ("mv", "uv", "µv", "μv"):
-            return True
-    return False
+            leads.append(k)
+        elif ch.unit.strip().lower() == "mv" and not (
+            any(h in name for h in OTHER_SIGNAL_HINTS) or EEG_ELECTRODE.fullmatch(name)
+        ):
+            leads.append(k)
+    return leads
+
+
+def looks_like_ecg(recording: Recording) -> bool:
+    """True for recordings that carry ECG leads (``ecg_leads``) at a rate of 100–2000 Hz."""
+    return 100.0 <= recording.fs_hz <= 2000.0 and bool(ecg_leads(recording))
 
 
 def pick_ecg_lead(recording: Recording) -> int:
-    """The channel a single-lead ECG model should score: MLII or II if present, else the first."""
+    """The channel a single-lead ECG model should score: MLII or II if present, else the first
+    ECG lead, else the first channel."""
     names = [c.name.strip().lower() for c in recording.channels]
     for wanted in ("mlii", "ii"):
         if wanted in names:
             return names.index(wanted)
-    return 0
+    leads = ecg_leads(recording)
+    return leads[0] if leads else 0
 
 
 def choose_windowing(config: DetectionConfig, recording: Recording) -> str:

@@ -51,7 +51,7 @@ class Navigator(QObject):
                                                 None, checkable=True)
         self.cursors_action = self._window_action("&Measurement cursors", view.set_cursors_active, "M",
                                                   checkable=True)
-        self.paper_action = self._window_action("ECG &paper grid (channels in mV or µV)", view.set_ecg_paper,
+        self.paper_action = self._window_action("ECG &paper grid (leads in mV or µV)", view.set_ecg_paper,
                                                 None, checkable=True)
         self.paper_action.setChecked(view.ecg_paper)
         self.ecg_scale_action = self._window_action("ECG &standard scale (25 mm/s, 10 mm/mV)",
@@ -175,7 +175,7 @@ class Navigator(QObject):
     def apply_ecg_scale(self) -> None:
         """View ▸ ECG standard scale; says so when no channel is an ECG lead."""
         if not ecg_paper.apply_standard_scale(self.view):
-            notifications.show_status(self._window, "No channel in mV or µV: the ECG scale applies to ECG leads.")
+            notifications.show_status(self._window, "No ECG lead in mV or µV: the ECG scale applies to ECG leads.")
 
     def go_to(self, time_s: float) -> None:
         """Centre the current window width on ``time_s`` seconds from the start."""

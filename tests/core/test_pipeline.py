@@ -182,3 +182,22 @@ def test_a_heartbeat_model_on_a_recording_that_is_no_ecg_says_so(shared_data):
     ecg = run_saved_model(read_recording(DEMO_RECORDING), load_detector(ECG_REFERENCE_MODEL), "p99")
     assert not any("does not look like an ECG" in line for line in ecg.notices)
     assert ecg.config.threshold == "p99" and ecg.channel_scores.shape[1] == 2
+
+
+def test_which_channels_are_ecg_leads(shared_data):
+    from anomaly_gui.detect.pipeline import ecg_leads, looks_like_ecg, pick_ecg_lead
+    from anomaly_gui.io import read_recording
+
+    mitdb = read_recording(shared_data / "mitdb" / "119.hea")
+    assert ecg_leads(mitdb) == [0, 1] and looks_like_ecg(mitdb) and pick_ecg_lead(mitdb) == 0
+    # EEG in µV (an EDF of Fp1) is not an ECG, nor a 5 Hz test sine in µV.
+    for name in ("edf/test_subsecond.edf", "bdf/test_generator.bdf"):
+        assert not looks_like_ecg(read_recording(shared_data / "formats" / name))
+    # A polysomnogram: the ECG is the fourth channel, beside EEG, EOG and chin EMG in the same units.
+    x = np.zeros((1000, 5), np.float32)
+    psg = Recording(x, 256.0, [Channel("EEG Fpz-Cz", "uV"), Channel("C3-A2", "mV"), Channel("EOG horizontal", "uV"),
+                               Channel("ECG", "uV"), Channel("EMG chin", "uV")])
+    assert ecg_leads(psg) == [3] and looks_like_ecg(psg) and pick_ecg_lead(psg) == 3
+    # Unnamed channels in mV (a CSV whose units the user stated) are taken as leads.
+    assert looks_like_ecg(Recording(x[:, :1], 360.0, [Channel("ch0", "mV")]))
+    assert not looks_like_ecg(Recording(x[:, :1], 50.0, [Channel("ECG", "mV")]))  # too slow for beats

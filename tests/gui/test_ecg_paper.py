@@ -72,4 +72,4 @@ def test_standard_ecg_scale_makes_a_small_square_one_millimetre(drive, window, s
     before = view.x_range()
     window.navigator.ecg_scale_action.trigger()
     assert view.x_range() == before
-    assert "No channel in mV" in window.statusBar().currentMessage()
+    assert "No ECG lead in mV" in window.statusBar().currentMessage()

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 PAPER_UNITS_PER_MV = {"mv": 1.0, "uv": 1000.0, "µv": 1000.0, "μv": 1000.0}
-"""Units of ECG leads, in units per millivolt: channels in these get ECG paper."""
+"""Units of ECG leads, in units per millivolt: leads in these get ECG paper."""
 ECG_SPEED_MM_PER_S, ECG_GAIN_MM_PER_MV = 25.0, 10.0  # the standard ECG recording
 
 
@@ -13,13 +13,16 @@ def units_per_mv(unit: str) -> float | None:
     return PAPER_UNITS_PER_MV.get(unit.strip().lower())
 
 
-def paper_plots(plots: list, channels: list) -> dict[int, float]:
-    """``{id(plot): units per mV}`` of the channel plots whose channel is an ECG lead."""
+def paper_plots(plots: list, recording) -> dict[int, float]:
+    """``{id(plot): units per mV}`` of the channel plots whose channel is an ECG lead
+    (``detect.pipeline.ecg_leads``) measured in mV or µV."""
+    from ...detect.pipeline import ecg_leads
+
     out = {}
-    for plot, channel in zip(plots, channels):
-        per_mv = units_per_mv(channel.unit)
-        if per_mv is not None:
-            out[id(plot)] = per_mv
+    for k in ecg_leads(recording):
+        per_mv = units_per_mv(recording.channels[k].unit)
+        if per_mv is not None and k < len(plots):
+            out[id(plots[k])] = per_mv
     return out
 
 
@@ -29,7 +32,7 @@ def apply_standard_scale(view) -> bool:
     of every lead in mV or µV, so a small square of the paper is 1 mm × 1 mm. False when the
     recording has no such lead."""
     rec = view.recording
-    leads = paper_plots(view.channel_plots, rec.channels) if rec is not None else {}
+    leads = paper_plots(view.channel_plots, rec) if rec is not None else {}
     if not leads:
         return False
     screen = view.screen()

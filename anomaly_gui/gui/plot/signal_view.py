@@ -250,15 +250,15 @@ class SignalView(QWidget):
         return self.recording is not None and self.recording.start_time is not None
 
     def set_ecg_paper(self, on: bool) -> None:
-        """ECG paper (40 ms × 0.1 mV squares in 200 ms × 0.5 mV) behind the channels measured in
-        mV or µV, where the squares are large enough to see."""
+        """ECG paper (40 ms × 0.1 mV squares in 200 ms × 0.5 mV) behind the ECG leads measured
+        in mV or µV, where the squares are large enough to see."""
         self.ecg_paper = bool(on)
         self._apply_paper()
 
     def _apply_paper(self) -> None:
         rec = self.recording
         on = self.ecg_paper and rec is not None
-        self.grid.set_paper(ecg_paper.paper_plots(self.channel_plots, rec.channels) if on else {})
+        self.grid.set_paper(ecg_paper.paper_plots(self.channel_plots, rec) if on else {})
 
     def set_clock_time(self, clock: bool) -> None:
         """Label the time axes with wall-clock time (when the file has a start time)."""
