@@ -198,3 +198,13 @@ def test_value_axis_thins_labels_on_short_plots(qtbot):
     assert len(tall[0][1]) >= 3
     edge = axis.tickValues(0.0, 100.0, 400.0)[0][1]
     assert 0.0 not in edge and 100.0 not in edge  # no label half outside the plot
+
+
+def test_cursors_give_no_heart_rate_on_eeg(view, qtbot):
+    data = _sine(100_000, channels=1).data
+    _show(view, qtbot, Recording(data=data, fs_hz=FS, channels=[Channel("Fp1", "uV")]))
+    view.set_cursors_active(True)
+    with qtbot.waitSignal(view.cursors.moved, timeout=1000):
+        view.cursors.set_positions(1.25, 2.07)
+    assert "1.22 Hz" in view.header.text() and "bpm" not in view.header.text()
+    assert view.grid._paper == {}  # nor ECG paper

@@ -16,8 +16,6 @@ CURSOR_PENS = (pg.mkPen(0, 140, 70, width=1.5), pg.mkPen(140, 60, 170, width=1.5
 CURSOR_HOVER_PENS = (pg.mkPen(0, 170, 90, width=3), pg.mkPen(170, 80, 200, width=3))
 CURSOR_NAMES = ("A", "B")
 READOUT_COLOR = (40, 40, 40)
-ECG_UNITS = {"mv", "uv", "µv", "μv"}
-"""Units that mark an ECG lead: the readout adds the heart rate of one beat every Δt."""
 
 
 def readout_text(delta_t_s: float, heart_rate: bool) -> str:
@@ -39,10 +37,6 @@ def amplitude_text(value_a: float, value_b: float, unit: str) -> str:
 
     suffix = f" {unit}" if unit else ""
     return f"A {fmt(value_a)} · B {fmt(value_b)} · Δ {fmt(value_b - value_a)}{suffix}"
-
-
-def is_ecg_unit(unit: str) -> bool:
-    return unit.strip().lower() in ECG_UNITS
 
 
 class MeasurementCursors(QObject):
@@ -148,9 +142,9 @@ class MeasurementCursors(QObject):
             texts[plot] = amplitude_text(float(a), float(b), recording.channels[k].unit)
         self.show_readouts(texts)
 
-    def interval_text(self, units: list[str]) -> str:
-        """Δt between the cursors, with the heart rate when a channel is an ECG lead."""
-        return readout_text(self.delta_t_s, any(is_ecg_unit(u) for u in units))
+    def interval_text(self, ecg: bool) -> str:
+        """Δt between the cursors, with the heart rate of one beat every Δt for an ECG."""
+        return readout_text(self.delta_t_s, ecg)
 
     def readout(self, plot: pg.PlotItem) -> str | None:
         """The corner label shown on ``plot``, if any."""

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ...detect.pipeline import ecg_leads
 from ...recording import Recording
 from ...segments import SegmentSet
 from ..channel_layout import ChannelLayout
@@ -352,7 +353,7 @@ class SignalView(QWidget):
         active = self.cursors.active and rec is not None
         visible = self.channel_layout.visible_order() if active else []
         self.cursors.show_channel_values(rec, {k: self.channel_plots[k] for k in visible})
-        parts = [self.cursors.interval_text([c.unit for c in rec.channels])] if active else []
+        parts = [self.cursors.interval_text(bool(ecg_leads(rec)))] if active else []
         if self.signal_source.is_building or self.scores.source.is_building:
             parts.append("Building the overview of the whole recording…")
         self.header.setText("    ".join(parts))
