@@ -161,6 +161,18 @@ class HeartRate:
     bpm: np.ndarray
     n_beats: int
 
+    def per_minute(self) -> tuple[np.ndarray, np.ndarray]:
+        """The median heart rate of each minute that has beats, at the minute's middle: the
+        trend a Holter report plots (beat-to-beat values of a day blur into a band)."""
+        ok = np.isfinite(self.bpm)
+        minutes = np.floor(self.times_s[ok] / 60.0).astype(np.int64)
+        if minutes.size == 0:
+            return np.zeros(0), np.zeros(0)
+        keys, starts = np.unique(minutes, return_index=True)
+        bpm = self.bpm[ok]
+        medians = np.array([np.median(part) for part in np.split(bpm, starts[1:])])
+        return keys * 60.0 + 30.0, medians
+
 
 def heart_rate(recording: Recording, channel: int, ctx: TaskContext = NULL_TASK) -> HeartRate:
     """Instantaneous heart rate of one ECG lead over the whole recording, from R peaks

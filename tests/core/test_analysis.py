@@ -89,3 +89,13 @@ def test_every_analysis_exports_as_a_table(tmp_path):
         assert table.shape[1] == len(header)
     spectrum_header = result_table(results["spectrum"], "acc", fs)[0]
     assert spectrum_header == ["freq_hz", "acc_selection", "acc_normal"]  # the same bins, side by side
+
+
+def test_per_minute_heart_rate_is_the_median_of_each_minute():
+    from anomaly_gui.analysis import HeartRate
+
+    times = np.array([10.0, 20.0, 50.0, 70.0, 100.0, 200.0])
+    bpm = np.array([60.0, 80.0, 70.0, 100.0, np.nan, 90.0])
+    centres, medians = HeartRate(times, bpm, 7).per_minute()
+    np.testing.assert_array_equal(centres, [30.0, 90.0, 210.0])  # the minute with no beat is left out
+    np.testing.assert_array_equal(medians, [70.0, 100.0, 90.0])

@@ -14,7 +14,7 @@ SELECTION_COLOR = "#1f4e8c"
 SELECTION_PEN = pg.mkPen(SELECTION_COLOR, width=1.4)
 VIEW_REGION_BRUSH = pg.mkBrush(31, 78, 140, 40)
 MAX_BEAT_SYMBOLS = 3000
-"""Up to this many beats (about 40 min) each is a dot; more are drawn as a line."""
+"""Up to this many beats (about 40 min) each is a dot; longer records show per-minute medians."""
 SPECTROGRAM_RANGE_DB = 60.0
 
 
@@ -95,23 +95,27 @@ class HeartRatePage(_WholeRecordingPage):
         super().__init__(1)
         plot = self.plots[0]
         plot.setLabel("left", "Heart rate (bpm)")
-        self.curve = plot.plot([], [], pen=pg.mkPen(SELECTION_COLOR, width=1))
-        # A day holds ~100k beats: drawn as a line, peak-decimated to the plot's width (a
-        # symbol per beat would take the GUI thread half a second to draw).
-        self.curve.setDownsampling(auto=True, method="peak")
-        self.curve.setClipToView(True)
+        # A day holds ~100k beats: a dot each would take the GUI thread half a second to draw
+        # and blur into a band, so long records show the median of each minute.
+        self.curve = plot.plot([], [])
 
     def draw(self, result) -> str:
-        """Draw an ``analysis.HeartRate``; returns the status line."""
-        few = len(result.bpm) <= MAX_BEAT_SYMBOLS  # a dot per beat; a day's worth as a line
-        self.curve.setData(result.times_s, result.bpm, pen=None if few else pg.mkPen(SELECTION_COLOR, width=1),
-                           symbol="o" if few else None, symbolSize=3, symbolBrush=SELECTION_COLOR, symbolPen=None)
+        """Draw an ``analysis.HeartRate``: a dot per beat, or for long records the median of
+        each minute; returns the status line."""
+        few = len(result.bpm) <= MAX_BEAT_SYMBOLS
+        if few:
+            self.curve.setData(result.times_s, result.bpm, pen=None, symbol="o", symbolSize=3,
+                               symbolBrush=SELECTION_COLOR, symbolPen=None)
+        else:
+            self.curve.setData(*result.per_minute(), pen=pg.mkPen(SELECTION_COLOR, width=1.2), symbol=None)
         self.plots[0].enableAutoRange()
         bpm = result.bpm[np.isfinite(result.bpm)]
         if bpm.size == 0:
             return f"{result.n_beats} heartbeat(s) found: too few for a heart rate."
         lo, median, hi = np.percentile(bpm, [5, 50, 95])
-        return f"{result.n_beats} beats; median {median:.0f} bpm (5–95 %: {lo:.0f}–{hi:.0f}). Click a point to go there."
+        shown = "each beat" if few else "the median of each minute"
+        return (f"{result.n_beats} beats; median {median:.0f} bpm (5–95 %: {lo:.0f}–{hi:.0f}); the plot shows "
+                f"{shown}. Click it to go there.")
 
     def clear_data(self) -> None:
         self.curve.setData([], [])
