@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -182,7 +181,7 @@ def prepare_reference(reference: Recording, target: Recording) -> tuple[np.ndarr
         )
     data = reference.data if order == list(range(reference.n_channels)) else reference.data[:, order]
     if abs(reference.fs_hz - target.fs_hz) > 1e-6 * target.fs_hz:
-        data = resample_to(reference.data, reference.fs_hz, target.fs_hz)
+        data = resample_to(data, reference.fs_hz, target.fs_hz)
         notices.append(
             f"The reference was resampled from {reference.fs_hz:g} Hz to {target.fs_hz:g} Hz "
             "to match the recording."

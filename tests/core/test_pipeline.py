@@ -65,6 +65,13 @@ def test_reference_channels_pair_by_name_not_position():
     assert "Reference channels paired by name: X097_DE_time for X105_DE_time, X097_FE_time for X105_FE_time." in res.notices
     assert any(s.start_sample < 3100 and s.end_sample > 3000 for s in res.segments)
     assert sum(s.n_samples for s in res.segments) < 0.1 * target.n_samples
+    # The same reference recorded at twice the rate: paired, then resampled.
+    fast = _periodic(40000, seed=3, channels=3, fs=2 * FS)
+    reference = Recording(fast[:, [1, 2, 0]], 2 * FS, [Channel(n) for n in ("X097_FE_time", "X097_BA_time", "X097_DE_time")])
+    res = run_detection(target, FAST, TrainingSource(kind="reference", reference=reference))
+    assert any("resampled" in n for n in res.notices) and any("paired by name" in n for n in res.notices)
+    assert res.detector.n_channels_ == 2
+    assert sum(s.n_samples for s in res.segments) < 0.1 * target.n_samples
 
 
 def test_match_channels_rules():
