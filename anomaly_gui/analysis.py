@@ -1,5 +1,6 @@
-"""What the window's Analysis dock shows: the spectrum of a selection against normal data, and
-condition-indicator trends of a channel — plain functions on a ``Recording``, run in a worker.
+"""What the window's Analysis dock shows — the spectrum of a selection against normal data, its
+spectrogram, condition-indicator trends of a channel, an ECG lead's heart rate, and each of them
+as a table for export — as plain functions on a ``Recording``, run in a worker.
 
 The comparison ("normal") spectrum comes from the reference recording when there is one, else
 from the stretches of the recording that no segment flags; it uses the same segment duration
