@@ -175,10 +175,7 @@ def prepare_reference(reference: Recording, target: Recording) -> tuple[np.ndarr
         if differ:
             notices.append(f"Reference channels paired by position: {', '.join(differ)}.")
     elif order != list(range(reference.n_channels)):
-        notices.append(
-            "Reference channels paired by name: "
-            + ", ".join(f"{ref_names[i]} for {n}" for i, n in zip(order, names)) + "."
-        )
+        notices.append(f"Reference channels paired by name: {_pairs_text(ref_names, order, names)}.")
     data = reference.data if order == list(range(reference.n_channels)) else reference.data[:, order]
     if abs(reference.fs_hz - target.fs_hz) > 1e-6 * target.fs_hz:
         data = resample_to(data, reference.fs_hz, target.fs_hz)
@@ -211,6 +208,7 @@ def run_detection(
     training_mask: np.ndarray | None = None
     # Trained here on the recording it scores: its anomalies are among the training data.
     own_recording = detector is None and source.kind in ("whole", "masked")
+    samples, from_model = np.asarray(recording.data), None  # what the network scores, in its channel order
     if detector is None:
         if source.kind == "reference":
             if source.reference is None:
@@ -251,12 +249,17 @@ def run_detection(
         if isinstance(detector, AutoencoderDetector) and not own_recording:
             notices += short_training_notices(len(train_data), config.window)
     else:
+        # A saved model: the recording's columns in the order its network expects, and back.
+        to_model, from_model, pairing = saved_model_columns(detector, recording)
+        notices += pairing
+        if to_model is not None:
+            samples = samples[:, to_model]
         config = detector.config
         timings["train_s"] = 0.0
         if isinstance(detector, BeatAutoencoderDetector) and config.adapt_saved_beat_model:
             check_model_fits(detector, recording, check_rate=False)
             started = time.perf_counter()
-            detector = detector.adapted_to(np.asarray(recording.data), recording.fs_hz, sub(ctx, 0.0, 0.8))
+            detector = detector.adapted_to(samples, recording.fs_hz, sub(ctx, 0.0, 0.8))
             timings["train_s"] = time.perf_counter() - started
             train_scores_from = slice(0, recording.n_samples)
             notices.append(
@@ -267,9 +270,9 @@ def run_detection(
             check_model_fits(detector, recording)
     started = time.perf_counter()
     scores_reference_too = train_data is not None and train_scores_from is None
-    channel_scores = detector.score_channels(
-        np.asarray(recording.data), sub(ctx, 0.8, 0.95 if scores_reference_too else 1.0)
-    )
+    channel_scores = detector.score_channels(samples, sub(ctx, 0.8, 0.95 if scores_reference_too else 1.0))
+    if from_model is not None:
+        channel_scores = channel_scores[:, from_model]
     scores = channel_scores.mean(axis=1)
     if train_data is not None or train_scores_from is not None:
         if scores_reference_too:
@@ -360,6 +363,27 @@ def _fit(detector, data: np.ndarray, recording: Recording, mask: np.ndarray | No
         raise DataError(f"No stretch of {window} samples remains outside the excluded segments.")
     joined = np.concatenate([data[a:b] for a, b in runs])
     return detector.fit(joined, recording.fs_hz, names, ctx, on_epoch)
+
+
+def saved_model_columns(detector, recording: Recording) -> tuple[list[int] | None, list[int] | None, list[str]]:
+    """For a saved model whose channels are the recording's in another order (paired by name,
+    ``match_channels``): the recording's columns in the model's order, the model's columns in
+    the recording's order, and a notice; ``None, None, []`` where the order is already the
+    model's or the names do not pair (the channel check then speaks)."""
+    names = list(getattr(detector, "channel_names_", None) or [])
+    if len(names) != recording.n_channels:
+        return None, None, []
+    order = match_channels(names, recording.channel_names)  # recording channel j is model channel order[j]
+    if order is None or order == list(range(len(order))):
+        return None, None, []
+    to_model = [order.index(i) for i in range(len(order))]
+    notice = f"Saved model channels paired by name: {_pairs_text(names, order, recording.channel_names)}."
+    return to_model, order, [notice]
+
+
+def _pairs_text(source: list[str], order: list[int], target: list[str]) -> str:
+    """``X097_DE_time for X105_DE_time, FE`` — a name once where both sides share it."""
+    return ", ".join(n if source[i].lower() == n.lower() else f"{source[i]} for {n}" for i, n in zip(order, target))
 
 
 def check_model_fits(detector, recording: Recording, check_rate: bool = True) -> None:

@@ -76,3 +76,19 @@ def test_a_model_that_cannot_be_written_leaves_nothing_and_says_where(tmp_path):
         save_detector(tmp_path / "locked", res.detector)  # a folder is in the way
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["locked", "model.pt"]  # no temporary files left
+
+
+def test_saved_model_pairs_channels_by_name_when_a_file_stores_them_in_another_order(tmp_path):
+    rec = _rec()
+    res = run_detection(rec, CFG)
+    save_detector(tmp_path / "m.pt", res.detector)
+    swapped = Recording(np.ascontiguousarray(rec.data[:, ::-1]), rec.fs_hz, [Channel("c1"), Channel("c0")])
+    again = run_detection(swapped, CFG, detector=load_detector(tmp_path / "m.pt"))
+    assert "Saved model channels paired by name: c1, c0." in again.notices
+    np.testing.assert_allclose(again.scores, res.scores, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(again.channel_scores, res.channel_scores[:, ::-1], rtol=1e-5, atol=1e-7)
+    # Names that do not pair keep the positional order, as before.
+    other = Recording(rec.data, rec.fs_hz, [Channel("x"), Channel("y")])
+    plain = run_detection(other, CFG, detector=load_detector(tmp_path / "m.pt"))
+    assert not any("paired" in n for n in plain.notices)
+    np.testing.assert_allclose(plain.scores, res.scores, rtol=1e-5, atol=1e-7)
