@@ -98,13 +98,15 @@ class StackGrid(pg.GraphicsObject):
         if not boxes:
             return
         major, minor, paper_major, paper_minor = [], [], [], []
-        # The plots are x-linked and share their left and right edges: the time ticks are the
-        # same for all; each plot draws them over its own height (ECG paper has its own).
+        # The plots are x-linked and share their left and right edges: one vertical line per
+        # time tick runs through each stretch of consecutive plots without ECG paper (the
+        # whole stack when none has it), a few dozen lines however many channels there are.
         first = boxes[0][2]
         (x0, x1), _ = boxes[0][1].viewRange()
         time_levels = self._time_axis.tickValues(x0, x1, first.width()) if x1 > x0 else []
         sx = first.width() / (x1 - x0) if x1 > x0 else 0.0
         tick_x = [[first.left() + (t - x0) * sx for t in level[1]] for level in time_levels[:2]]
+        spans: list[list[float] | None] = []  # [top, bottom] of each stretch of plots with the usual grid
         for plot, box, rect in boxes:
             _, (y0, y1) = box.viewRange()
             sy = rect.height() / (y1 - y0) if y1 > y0 else 0.0
@@ -112,14 +114,20 @@ class StackGrid(pg.GraphicsObject):
             if paper is not None:
                 paper_major += paper[0]
                 paper_minor += paper[1]
+                spans.append(None)
                 continue
-            for target, xs in zip((major, minor), tick_x):
-                target += [QLineF(x, rect.top(), x, rect.bottom()) for x in xs]
+            if spans and spans[-1] is not None:
+                spans[-1][1] = rect.bottom()
+            else:
+                spans.append([rect.top(), rect.bottom()])
             if sy > 0:
                 y_levels = self._y_ticks(plot, y0, y1, rect.height())
                 if y_levels:
                     major += [QLineF(rect.left(), y, rect.right(), y)
                               for y in (rect.bottom() - (v - y0) * sy for v in y_levels[0][1])]
+        for top, bottom in (span for span in spans if span is not None):
+            for target, xs in zip((major, minor), tick_x):
+                target += [QLineF(x, top, x, bottom) for x in xs]
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for pen, lines in ((self._minor, minor), (self._paper_minor, paper_minor), (self._major, major),
                            (self._paper_major, paper_major)):
