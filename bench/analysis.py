@@ -88,13 +88,16 @@ def gui_stalls(rec: Recording) -> dict:
         timer.setInterval(10)
         timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
         done = QEventLoop()
-        window.analysis.runner.finished.connect(lambda _r: QTimer.singleShot(300, lambda: done.exit(0)))
+        def on_finished(_result, done=done) -> None:
+            QTimer.singleShot(300, lambda: done.exit(0))  # the result is drawn in the meantime
+
+        window.analysis.runner.finished.connect(on_finished)
         started = time.perf_counter()
         timer.start()
         panel.kind_combo.setCurrentIndex(panel.kind_combo.findData(kind))
         done.exec()
         timer.stop()
-        window.analysis.runner.finished.disconnect()
+        window.analysis.runner.finished.disconnect(on_finished)  # not the dock's own handler
         stalls = np.maximum(np.diff(np.asarray(ticks)) * 1000.0 - 10.0, 0.0)
         out[kind] = {
             "wall_s": round(time.perf_counter() - started - 0.3, 2),
