@@ -1,4 +1,5 @@
-"""Moving through a recording: paging keys, zoom, window width, go-to-time, time mode, cursors.
+"""Moving through a recording: paging keys, zoom, window width, go-to-time, time mode, cursors,
+and how it is drawn (ECG paper and scale, display filter).
 
 The arithmetic is in ``viewport`` (Qt-free); this module maps keys, menu entries and the
 navigation toolbar onto it. Paging keys act while the signal view has the keyboard focus, so
@@ -11,8 +12,11 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QStyle, QToolBar, QWidget
 
+from ..dsp.filters import DisplayFilter
 from ..dsp.timefmt import format_clock, format_time
+from ..errors import DataError
 from . import notifications, viewport
+from .dialogs.display_filter import ask_display_filter
 from .dialogs.go_to_time import ask_time
 from .plot import ecg_paper
 from .plot.signal_view import SignalView
@@ -56,6 +60,8 @@ class Navigator(QObject):
         self.paper_action.setChecked(view.ecg_paper)
         self.ecg_scale_action = self._window_action("ECG &standard scale (25 mm/s, 10 mm/mV)",
                                                     self.apply_ecg_scale, None)
+        self.filter_action = self._window_action("Display &filter…", self.ask_filter, "Ctrl+Shift+F")
+        self._last_filter = DisplayFilter()
         self.width_combo = QComboBox()
         self.width_combo.setToolTip("Width of the visible time window")
         for label, width in viewport.WINDOW_WIDTHS_S:
@@ -134,12 +140,13 @@ class Navigator(QObject):
         menu.addAction(self.cursors_action)
         menu.addAction(self.paper_action)
         menu.addAction(self.ecg_scale_action)
+        menu.addAction(self.filter_action)
 
     # -- state ------------------------------------------------------------------------------
     def set_recording_loaded(self, loaded: bool) -> None:
         """Enable what needs a recording; clock time only for files with a start time."""
         for action in self.view.actions() + [self.show_all_action, self.go_to_action, self.cursors_action,
-                                             self.ecg_scale_action]:
+                                             self.ecg_scale_action, self.filter_action]:
             action.setEnabled(loaded)
         self.width_combo.setEnabled(loaded)
         self.clock_action.setEnabled(loaded and self.view.has_start_time)
@@ -176,6 +183,25 @@ class Navigator(QObject):
         """View ▸ ECG standard scale; says so when no channel is an ECG lead."""
         if not ecg_paper.apply_standard_scale(self.view):
             notifications.show_status(self._window, "No ECG lead in mV or µV: the ECG scale applies to ECG leads.")
+
+    def ask_filter(self) -> None:
+        """View ▸ Display filter…: offered with the current filter, else the last one used."""
+        rec = self.view.recording
+        if rec is None:
+            return
+        current = self.view.display_filter if self.view.display_filter.is_active else self._last_filter
+        chosen = ask_display_filter(self._window, rec.fs_hz, current)
+        if chosen is not None:
+            self.set_filter(chosen)
+
+    def set_filter(self, display_filter: DisplayFilter) -> None:
+        try:
+            self.view.set_display_filter(display_filter)
+        except DataError as exc:
+            notifications.show_status(self._window, str(exc))
+            return
+        if display_filter.is_active:
+            self._last_filter = display_filter
 
     def go_to(self, time_s: float) -> None:
         """Centre the current window width on ``time_s`` seconds from the start."""

@@ -19,7 +19,7 @@ def window_sections(window) -> list[Section]:
             *window.review_actions.shortcut_sections(),
             ("View", [nav.page_back_action, nav.page_forward_action, nav.step_back_action, nav.step_forward_action,
                       nav.start_action, nav.end_action, nav.zoom_in_action, nav.zoom_out_action,
-                      nav.show_all_action, nav.go_to_action, nav.cursors_action]),
+                      nav.show_all_action, nav.go_to_action, nav.cursors_action, nav.filter_action]),
             ("Detection", [window.detect_action, window.retrain_action]),
             ("Help", [window.shortcuts_action])]
 

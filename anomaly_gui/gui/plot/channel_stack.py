@@ -47,8 +47,13 @@ class ChannelStack:
             self.curves.append(curve)
             self.tags.append(name_tag(plot, label))
         self.markers = AnnotationMarkers(self.plots[0])
-        if len(recording.annotations):
-            self.markers.set_annotations(recording.annotations, recording.data[:, 0], recording.fs_hz)
+        self.place_markers(recording, recording.data)
+
+    def place_markers(self, recording: Recording, shown: np.ndarray) -> None:
+        """Put the annotation markers on ``shown`` (what the first plot draws: the recording's
+        samples or a filtered copy)."""
+        if self.markers is not None and len(recording.annotations):
+            self.markers.set_annotations(recording.annotations, shown[:, 0], recording.fs_hz)
 
     def clear(self, layout_item) -> None:
         for plot in self.plots:

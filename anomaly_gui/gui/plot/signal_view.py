@@ -6,7 +6,9 @@ Curves never hold the recording: on every change of the visible range (coalesced
 single-shot timer, so a burst of drag or wheel events costs one redraw) each visible channel
 gets the min–max envelope of the visible samples at the plot's pixel width from a pyramid
 (``dsp.decimate``), at most ~2 points per pixel. The same extremes fit the y axes. Pyramids of
-big signals are built in a worker; until then a preview is drawn.
+big signals are built in a worker; until then a preview is drawn. A display filter
+(``dsp.filters``) is applied to a copy of the recording in the same worker; the cursors read
+what is drawn.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...detect.pipeline import ecg_leads
+from ...dsp.filters import DisplayFilter, filter_signal
 from ...recording import Recording
 from ...segments import SegmentSet
 from ..channel_layout import ChannelLayout
@@ -86,6 +89,10 @@ class SignalView(QWidget):
         self.channels = ChannelStack()
         self.overlays: list[IntervalOverlay] = []
         self.signal_source = PyramidSource("signal", self)
+        self.signal_source.runner.failed.connect(self._on_filter_failed)
+        self.signal_source.pyramid_ready.connect(self._on_signal_ready)
+        self.display_filter = DisplayFilter()
+        self._markers_on: np.ndarray | None = None
         self.clock_time = False
         self.ecg_paper = True
 
@@ -138,6 +145,8 @@ class SignalView(QWidget):
             plot.setLimits(xMin=0.0, xMax=duration, minXRange=min(duration, 20.0 / recording.fs_hz))
         self.scores.attach(recording.fs_hz)
         self._relayout()
+        self.display_filter = DisplayFilter()
+        self._markers_on = recording.data
         self.signal_source.set_data(recording.data)
         self.overview.set_sources(self.signal_source, self.scores.source, recording.fs_hz, duration)
         self._apply_time_origin()
@@ -146,6 +155,38 @@ class SignalView(QWidget):
         self.reset_training_region()
         self._redraw_timer.start()
         self.channels_changed.emit()
+
+    def set_display_filter(self, display_filter: DisplayFilter) -> None:
+        """Draw the recording through ``display_filter`` (an inactive one shows it as recorded).
+        Raises ``DataError`` for corners the recording's rate cannot have; the recording shows
+        unfiltered until the filtered copy is ready."""
+        rec = self.recording
+        if rec is None:
+            return
+        if display_filter.is_active:
+            display_filter.check(rec.fs_hz)
+            fs_hz = rec.fs_hz
+            self.signal_source.set_data(
+                rec.data, lambda data, ctx: filter_signal(data, fs_hz, display_filter, ctx))
+        else:
+            self.signal_source.set_data(rec.data)
+        self.display_filter = display_filter
+        self._update_readout()
+
+    def _on_signal_ready(self) -> None:
+        # A filtered copy replaced what is drawn: markers and cursor values follow it.
+        rec, shown = self.recording, self.signal_source.data
+        if rec is not None and shown is not None and shown is not self._markers_on:
+            self.channels.place_markers(rec, shown)
+            self._markers_on = shown
+        self._update_readout()
+
+    def _on_filter_failed(self, _exc) -> None:
+        # The error itself is reported by the source; the view shows the recording as it is.
+        if self.display_filter.is_active and self.recording is not None:
+            self.display_filter = DisplayFilter()
+            self.signal_source.set_data(self.recording.data)
+            self._update_readout()
 
     def _relayout(self) -> None:
         """Put the visible channel plots in display order above the score track."""
@@ -352,9 +393,13 @@ class SignalView(QWidget):
         rec = self.recording
         active = self.cursors.active and rec is not None
         visible = self.channel_layout.visible_order() if active else []
-        self.cursors.show_channel_values(rec, {k: self.channel_plots[k] for k in visible})
+        self.cursors.show_channel_values(rec, {k: self.channel_plots[k] for k in visible}, self.signal_source.data)
         parts = [self.cursors.interval_text(bool(ecg_leads(rec)))] if active else []
-        if self.signal_source.is_building or self.scores.source.is_building:
+        if self.display_filter.is_active:
+            parts.append(f"Display filter: {self.display_filter.describe()}")
+        if self.signal_source.transforming:
+            parts.append("Filtering the recording…")
+        elif self.signal_source.is_building or self.scores.source.is_building:
             parts.append("Building the overview of the whole recording…")
         self.header.setText("    ".join(parts))
         self.header.setVisible(bool(parts))
