@@ -51,7 +51,7 @@ class DisplayFilterDialog(QDialog):
         hint = QLabel(
             f"Sampling rate {self._fs_hz:g} Hz: corners must lie below {nyquist:g} Hz. Zero-phase "
             "(run forward and backward), so waves keep their timing. Only what is drawn and the "
-            "cursor values change; detection, spectra, reports and exports use the recorded samples."
+            "cursor values change; detection, spectra, reports and data exports use the recorded samples."
         )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
