@@ -177,24 +177,35 @@ class HeartRate:
 
 def heart_rate(recording: Recording, channel: int, ctx: TaskContext = NULL_TASK) -> HeartRate:
     """Instantaneous heart rate of one ECG lead over the whole recording, from R peaks
-    (``dsp.ecg.detect_r_peaks``) found stretch by stretch."""
+    (``dsp.ecg.detect_r_peaks``) found stretch by stretch. The interval across a gap (NaN, a
+    lead off) gives no rate (NaN)."""
     from .dsp.ecg import detect_r_peaks, heart_rate_bpm
 
     fs, n = recording.fs_hz, recording.n_samples
     chunk = max(1, int(HEART_RATE_CHUNK_S * fs))
     pad = int(HEART_RATE_OVERLAP_S * fs)
-    found = []
+    found, gap_starts = [], []
     for a in range(0, n, chunk):
         ctx.check_cancelled()
         lo, hi = max(0, a - pad), min(n, a + chunk + pad)
-        peaks = detect_r_peaks(recording.data[lo:hi, channel], fs, REFRACTORY_S) + lo
+        lead = np.asarray(recording.data[lo:hi, channel])
+        peaks = detect_r_peaks(lead, fs, REFRACTORY_S) + lo
         found.append(peaks[(peaks >= a) & (peaks < a + chunk)])
+        bad = ~np.isfinite(lead[a - lo : a - lo + chunk])
+        if bad.any():
+            before = a > 0 and not np.isfinite(recording.data[a - 1, channel])
+            gap_starts.append(a + np.flatnonzero(np.diff(np.concatenate([[before], bad]).view(np.int8)) == 1))
         ctx.progress(min(1.0, (a + chunk) / n), "Detecting heartbeats")
     peaks = np.concatenate(found) if found else np.zeros(0, np.int64)
     if len(peaks) > 1:  # a beat found on both sides of a stretch boundary counts once
         keep = np.concatenate([[True], np.diff(peaks) >= REFRACTORY_S * fs])
         peaks = peaks[keep]
-    return HeartRate(peaks[1:] / fs, heart_rate_bpm(peaks, fs), int(len(peaks)))
+    bpm = heart_rate_bpm(peaks, fs)
+    if gap_starts and len(peaks) > 1:
+        starts = np.concatenate(gap_starts)
+        across = np.searchsorted(starts, peaks[:-1], "right") < np.searchsorted(starts, peaks[1:], "left")
+        bpm[across] = np.nan
+    return HeartRate(peaks[1:] / fs, bpm, int(len(peaks)))
 
 
 # Columns of a spectrogram at most: about one per pixel of the dock's plot.

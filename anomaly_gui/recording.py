@@ -248,17 +248,26 @@ def _words_without_numbers(names: list[str]) -> list[tuple | None]:
     return [k or None for k in keys]
 
 
-def check_finite(recording: Recording) -> None:
-    """Raise ``DataError`` naming the first channel and time with NaN or inf."""
+def finite_samples(recording: Recording) -> np.ndarray | None:
+    """``None`` when every value is finite; else a boolean per sample, True where every channel
+    is finite (NaN or inf in any channel makes a gap: a lead off, a sensor dropout)."""
     step = 1 << 20
+    mask: np.ndarray | None = None
     for i0 in range(0, recording.n_samples, step):
-        block = recording.chunk(i0, i0 + step)
-        bad = ~np.isfinite(block)
-        if bad.any():
-            row, col = np.argwhere(bad)[0]
-            t = (i0 + row) / recording.fs_hz
-            count = int(bad.sum())
-            raise DataError(
-                f"Channel '{recording.channels[col].name}' contains NaN or infinite values "
-                f"(first at {t:.3f} s, {count} in this block); clean or interpolate them first."
-            )
+        block = np.isfinite(recording.chunk(i0, i0 + step)).all(axis=1)
+        if mask is None and not block.all():
+            mask = np.ones(recording.n_samples, bool)
+        if mask is not None:
+            mask[i0 : i0 + len(block)] = block
+    return mask
+
+
+def gap_notice(recording: Recording, finite: np.ndarray) -> str:
+    """What the gaps (samples where some channel is NaN or inf) are and where the first is."""
+    first = int(np.argmin(finite))
+    starts = int(np.count_nonzero(np.diff(finite.view(np.int8)) == -1)) + int(not finite[0])
+    missing = int(finite.size - np.count_nonzero(finite))
+    return (
+        f"{starts} gap(s) of NaN or infinite values ({missing / recording.fs_hz:.3g} s in all, the first at "
+        f"{first / recording.fs_hz:.3f} s) were left out: not trained on, not scored, never flagged."
+    )

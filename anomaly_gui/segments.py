@@ -131,11 +131,11 @@ def segments_from_scores(
     intervals = filter_min_length(intervals, max(1, min_duration_samples))
     segments = []
     for start, end in intervals:
-        peak = float(np.max(scores[start:end]))
+        peak = float(np.nanmax(scores[start:end]))  # merged across a short gap: NaN inside
         names: tuple[str, ...] = ()
         if channel_names:
             if channel_scores is not None and channel_scores.shape[1] > 1:
-                peaks = np.max(channel_scores[start:end], axis=0)
+                peaks = np.nanmax(channel_scores[start:end], axis=0)
                 order = np.argsort(-peaks)
                 strongest = peaks[order[0]]
                 names = tuple(channel_names[i] for i in order if peaks[i] >= 0.5 * strongest)
@@ -227,7 +227,9 @@ def peak_score(scores: np.ndarray | None, start: int, end: int, default: float =
     """The highest score in ``[start, end)``, or ``default`` when no scores are known."""
     if scores is None or end <= start or start >= len(scores):
         return float(default)
-    return float(np.max(scores[max(0, start) : min(len(scores), end)]))
+    values = scores[max(0, start) : min(len(scores), end)]
+    values = values[np.isfinite(values)]  # a gap in the recording has no scores
+    return float(values.max()) if values.size else float(default)
 
 
 def subtract_intervals(a: np.ndarray, b: np.ndarray, min_length: int = 1) -> np.ndarray:

@@ -77,7 +77,7 @@ class AutoencoderDetector:
             if len(starts) < 4:
                 raise DataError(
                     f"Only {len(starts)} training window(s) of {cfg.window} samples lie outside the "
-                    "excluded segments; exclude fewer segments or train on a reference."
+                    "excluded segments and gaps; exclude fewer segments or train on a reference."
                 )
         x = self.scaler_.transform(data)
         if len(starts) > MAX_TRAIN_WINDOWS:

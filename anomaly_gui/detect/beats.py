@@ -42,8 +42,9 @@ def beat_windows(data: np.ndarray, peaks: np.ndarray, fs_hz: float) -> np.ndarra
     x = np.asarray(data, np.float32)
     left = x[lo].transpose(0, 2, 1)
     right = x[lo + 1].transpose(0, 2, 1)
-    w = left + (right - left) * frac
-    return (w - np.median(w, axis=2, keepdims=True)).astype(np.float32)
+    with np.errstate(invalid="ignore"):  # a beat beside a gap (inf) gets NaN, and is left out
+        w = left + (right - left) * frac
+        return (w - np.median(w, axis=2, keepdims=True)).astype(np.float32)
 
 
 def paint_beats(peaks: np.ndarray, values: np.ndarray, n_samples: int, fs_hz: float, background) -> np.ndarray:
@@ -208,14 +209,18 @@ class BeatAutoencoderDetector:
         self.rhythm_centre_ = np.array([np.median(rhythm[keep])])
         self.rhythm_spread_ = np.array([rr_variability(peaks, self.fs_hz_, keep)])
 
-    def adapted_to(self, data: np.ndarray, fs_hz: float, ctx: TaskContext = NULL_TASK) -> "BeatAutoencoderDetector":
+    def adapted_to(
+        self, data: np.ndarray, fs_hz: float, ctx: TaskContext = NULL_TASK, training_mask: np.ndarray | None = None
+    ) -> "BeatAutoencoderDetector":
         """A copy that keeps the learnt beat shapes but takes its amplitude normalisation, rate
-        and score statistics from ``data``: a reference model of other people's beats, adapted
-        so that this patient's own typical beat (e.g. a bundle branch block) scores as typical."""
+        and score statistics from ``data`` (where ``training_mask`` is True): a reference model
+        of other people's beats, adapted so that this patient's own typical beat (e.g. a bundle
+        branch block) scores as typical."""
         adapted = copy.copy(self)
         adapted.fs_hz_ = float(fs_hz)
-        adapted.scaler_ = ChannelScaler.fit(np.asarray(data, np.float32))
-        adapted._fit_score_statistics(data, ctx)
+        data = np.asarray(data, np.float32)
+        adapted.scaler_ = ChannelScaler.fit(data if training_mask is None else data[training_mask])
+        adapted._fit_score_statistics(data, ctx, training_mask)
         return adapted
 
     def extra_state(self) -> dict:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..dsp.resample import resample_to
 from ..errors import DataError, ModelFileError
-from ..recording import Recording, check_finite, match_channels
+from ..recording import Recording, finite_samples, gap_notice, match_channels
 from ..segments import SegmentSet, mask_to_intervals, segments_from_scores
 from ..tasks import NULL_TASK, TaskContext, sub
 from .autoencoder import AutoencoderDetector
@@ -196,11 +196,17 @@ def run_detection(
 ) -> DetectionResult:
     """Train (unless ``detector`` is given) and score every sample of ``recording``.
 
-    Progress: training fills 0–80 %, scoring 80–100 %. Raises ``DataError`` for NaN/inf or
-    data too short, ``Cancelled`` when ``ctx`` is cancelled.
+    Gaps (samples where a channel is NaN or inf) are left out: never trained on; every finite
+    stretch is scored on its own and the gaps get NaN scores, which no threshold flags.
+    Progress: training fills 0–80 %, scoring 80–100 %. Raises ``DataError`` for data too short
+    or without a finite stretch to score, ``Cancelled`` when ``ctx`` is cancelled.
     """
-    check_finite(recording)
     notices: list[str] = []
+    finite = finite_samples(recording)  # None: no gaps
+    if finite is not None:
+        if not finite.any():
+            raise DataError(f"Every sample of {recording.display_name} is NaN or infinite in some channel.")
+        notices.append(gap_notice(recording, finite))
     timings: dict = {}
     # Which scores describe the training data (for thresholds): a slice or a boolean mask.
     train_scores_from: slice | np.ndarray | None = None
@@ -213,9 +219,14 @@ def run_detection(
         if source.kind == "reference":
             if source.reference is None:
                 raise DataError("No reference recording was given.")
-            check_finite(source.reference)
             train_data, ref_notices = prepare_reference(source.reference, recording)
             notices += ref_notices
+            reference_finite = np.isfinite(train_data).all(axis=1)
+            if not reference_finite.all():
+                if not reference_finite.any():
+                    raise DataError(f"Every sample of the reference {source.reference.display_name} is NaN or infinite.")
+                training_mask = reference_finite
+                notices.append("The reference's gaps of NaN or infinite values were left out of training.")
         elif source.kind == "range":
             if not source.range_s:
                 raise DataError("No training time range was given.")
@@ -228,18 +239,23 @@ def run_detection(
                 )
             train_data = recording.chunk(i0, i1)
             train_scores_from = slice(i0, i1)
+            if finite is not None and not finite[i0:i1].all():
+                training_mask = finite[i0:i1]
         elif source.kind == "masked":
             training_mask = np.asarray(source.mask, bool) if source.mask is not None else None
             if training_mask is None or training_mask.shape != (recording.n_samples,):
                 raise DataError("The training mask must give one value per sample of the recording.")
             train_data = np.asarray(recording.data, np.float32)
             train_scores_from = training_mask
+            if finite is not None:
+                training_mask = training_mask & finite
             notices.append(
                 f"Trained on {100 * training_mask.mean():.1f} % of the recording (excluded segments left out)."
             )
         else:
             train_data = np.asarray(recording.data, np.float32)
             train_scores_from = slice(0, recording.n_samples)
+            training_mask = finite
         started = time.perf_counter()
         detector = _fit(
             make_detector(config, recording), train_data, recording, training_mask, sub(ctx, 0.0, 0.8), on_epoch,
@@ -259,7 +275,7 @@ def run_detection(
         if isinstance(detector, BeatAutoencoderDetector) and config.adapt_saved_beat_model:
             check_model_fits(detector, recording, check_rate=False)
             started = time.perf_counter()
-            detector = detector.adapted_to(samples, recording.fs_hz, sub(ctx, 0.0, 0.8))
+            detector = detector.adapted_to(samples, recording.fs_hz, sub(ctx, 0.0, 0.8), training_mask=finite)
             timings["train_s"] = time.perf_counter() - started
             train_scores_from = slice(0, recording.n_samples)
             notices.append(
@@ -270,13 +286,13 @@ def run_detection(
             check_model_fits(detector, recording)
     started = time.perf_counter()
     scores_reference_too = train_data is not None and train_scores_from is None
-    channel_scores = detector.score_channels(samples, sub(ctx, 0.8, 0.95 if scores_reference_too else 1.0))
+    channel_scores = score_around_gaps(detector, samples, finite, sub(ctx, 0.8, 0.95 if scores_reference_too else 1.0))
     if from_model is not None:
         channel_scores = channel_scores[:, from_model]
     scores = channel_scores.mean(axis=1)
     if train_data is not None or train_scores_from is not None:
         if scores_reference_too:
-            train_scores = detector.score_samples(train_data, sub(ctx, 0.95, 1.0))
+            train_scores = score_around_gaps(detector, train_data, training_mask, sub(ctx, 0.95, 1.0)).mean(axis=1)
         else:
             train_scores = scores[train_scores_from]
         detector.score_reference_ = ScoreReference.from_scores(train_scores, may_hold_anomalies=own_recording)
@@ -304,6 +320,26 @@ def run_detection(
         timings=timings,
         notices=notices,
     )
+
+
+def score_around_gaps(detector, data: np.ndarray, finite: np.ndarray | None, ctx: TaskContext = NULL_TASK) -> np.ndarray:
+    """``detector.score_channels(data)``, where ``finite`` (None: everywhere) says which samples
+    may be scored: each stretch of at least one window (``config.window`` samples) where it is
+    True is scored on its own; the rest gets NaN."""
+    if finite is None or finite.all():
+        return detector.score_channels(data, ctx)
+    window = int(detector.config.window)
+    runs = mask_to_intervals(finite)
+    runs = runs[(runs[:, 1] - runs[:, 0]) >= window]
+    if len(runs) == 0:
+        raise DataError(f"No stretch between the gaps holds {window} samples (one window): there is nothing to score.")
+    out = np.full((len(data), int(np.asarray(data).shape[1])), np.nan, np.float32)
+    total, done = float((runs[:, 1] - runs[:, 0]).sum()), 0
+    for a, b in runs:
+        a, b = int(a), int(b)
+        out[a:b] = detector.score_channels(np.asarray(data[a:b]), sub(ctx, done / total, (done + b - a) / total))
+        done += b - a
+    return out
 
 
 def short_training_notices(n_train: int, window: int) -> list[str]:

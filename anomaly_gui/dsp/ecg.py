@@ -12,12 +12,18 @@ def detect_r_peaks(ecg: np.ndarray, fs_hz: float, refractory_s: float = 0.25) ->
     an adaptive threshold (a fraction of a running high percentile, so amplitude changes over
     hours are followed) at least ``refractory_s`` apart. Each detection is then moved to the
     largest absolute deviation from the local median of the filtered signal within ±60 ms,
-    which lands on the R (or dominant S) wave for either QRS polarity.
+    which lands on the R (or dominant S) wave for either QRS polarity. Gaps (NaN, inf) are
+    skipped: each finite stretch is searched on its own.
     """
     from scipy.ndimage import maximum_filter1d, median_filter
     from scipy.signal import butter, find_peaks, sosfiltfilt
 
     x = np.asarray(ecg, np.float64).ravel()
+    finite = np.isfinite(x)
+    if not finite.all():
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], finite.view(np.int8), [0]])))
+        found = [detect_r_peaks(x[a:b], fs_hz, refractory_s) + a for a, b in zip(edges[::2], edges[1::2])]
+        return np.concatenate(found).astype(np.int64) if found else np.zeros(0, np.int64)
     if x.size < int(2 * fs_hz):
         return np.zeros(0, np.int64)
     high = min(18.0, 0.45 * fs_hz)

@@ -50,6 +50,22 @@ def test_heart_rate_of_a_whole_record_matches_its_annotated_beats(shared_data, m
     assert np.median(chunked.bpm) == pytest.approx(np.median(hr.bpm), abs=0.5)
 
 
+@pytest.mark.parametrize("chunk_s", [None, 30.0])
+def test_no_heart_rate_across_a_lead_off_gap(shared_data, monkeypatch, chunk_s):
+    if chunk_s is not None:  # the gap spans stretch boundaries
+        monkeypatch.setattr(analysis, "HEART_RATE_CHUNK_S", chunk_s)
+    rec = read_recording(shared_data / "mitdb" / "100.hea")
+    fs = rec.fs_hz
+    data = np.array(rec.data[: int(300 * fs)])
+    data[int(95 * fs) : int(125 * fs), 0] = np.nan
+    hr = heart_rate(Recording(data, fs, rec.channels), 0)
+    ok = np.isfinite(hr.bpm)
+    assert (~ok).sum() == 1  # the one interval across the 30 s gap
+    gap_end = hr.times_s[~ok][0]
+    assert 125.0 <= gap_end < 127.0
+    assert 60 < np.median(hr.bpm[ok]) < 90 and hr.bpm[ok].min() > 40
+
+
 def test_the_spectrogram_follows_a_tone_that_changes_its_frequency():
     fs = 2000.0
     t = np.arange(int(20 * fs)) / fs

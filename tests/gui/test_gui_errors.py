@@ -33,11 +33,19 @@ def test_unreadable_file_gives_one_message_and_keeps_the_open_file(drive, window
     assert window.panel.detect_button.isEnabled()
 
 
-def test_nan_data_fails_detection_with_a_message_and_the_window_stays_usable(drive, window, tmp_path, answer_rate, qtbot, messages):
+def test_a_gap_of_nan_is_left_out_and_said_and_a_recording_of_nan_fails_with_a_message(
+        drive, window, tmp_path, answer_rate, qtbot, messages):
     data = np.random.default_rng(0).standard_normal((4000, 1)).astype(np.float32)
-    data[1234, 0] = np.nan
+    data[1234:1300, 0] = np.nan
     path = tmp_path / "with_nan.npy"
     np.save(path, data)
+    drive.open_through_menu(path)
+    result = drive.detect(epochs=1)
+    assert np.isnan(result.scores[1234:1300]).all() and np.isfinite(result.scores[:1234]).all()
+    assert "1 gap(s) of NaN or infinite values" in window.statusBar().currentMessage()
+    assert messages.warnings == [] and messages.tracebacks == []
+
+    np.save(path, np.full((4000, 1), np.nan, np.float32))
     drive.open_through_menu(path)
     window.panel.epochs_spin.setValue(1)
     with qtbot.waitSignal(window.detection.runner.failed, timeout=30000):
