@@ -206,6 +206,9 @@ def run_detection(
     if finite is not None:
         if not finite.any():
             raise DataError(f"Every sample of {recording.display_name} is NaN or infinite in some channel.")
+        runs = mask_to_intervals(finite)
+        if int((runs[:, 1] - runs[:, 0]).max()) < config.window:
+            raise DataError(_NO_STRETCH.format(window=config.window))
         notices.append(gap_notice(recording, finite))
     timings: dict = {}
     # Which scores describe the training data (for thresholds): a slice or a boolean mask.
@@ -322,6 +325,10 @@ def run_detection(
     )
 
 
+_NO_STRETCH = ("No stretch between the gaps of NaN or infinite values holds {window} samples (one window): "
+               "there is nothing to score.")
+
+
 def score_around_gaps(detector, data: np.ndarray, finite: np.ndarray | None, ctx: TaskContext = NULL_TASK) -> np.ndarray:
     """``detector.score_channels(data)``, where ``finite`` (None: everywhere) says which samples
     may be scored: each stretch of at least one window (``config.window`` samples) where it is
@@ -332,7 +339,7 @@ def score_around_gaps(detector, data: np.ndarray, finite: np.ndarray | None, ctx
     runs = mask_to_intervals(finite)
     runs = runs[(runs[:, 1] - runs[:, 0]) >= window]
     if len(runs) == 0:
-        raise DataError(f"No stretch between the gaps holds {window} samples (one window): there is nothing to score.")
+        raise DataError(_NO_STRETCH.format(window=window))
     out = np.full((len(data), int(np.asarray(data).shape[1])), np.nan, np.float32)
     total, done = float((runs[:, 1] - runs[:, 0]).sum()), 0
     for a, b in runs:

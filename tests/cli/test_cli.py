@@ -120,8 +120,7 @@ def test_detect_round_trip_reference_model_out_and_in(shared_data, tmp_path):
 def test_user_errors_exit_2_with_one_line(args, message, shared_data, tmp_path):
     (tmp_path / "empty.csv").write_bytes(b"")
     x = np.sin(np.arange(3000) / 5.0)
-    x[100] = np.nan
-    np.savetxt(tmp_path / "nan.csv", x)
+    np.savetxt(tmp_path / "nan.csv", np.where(np.arange(3000) % 40 == 0, np.nan, x))  # no stretch of a window
     np.savetxt(tmp_path / "short.csv", x[200:300])
     (tmp_path / "blob.xyz").write_bytes(bytes(range(256)) * 4)
     argv = [a.format(data=shared_data, tmp=tmp_path) for a in args]
