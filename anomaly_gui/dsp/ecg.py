@@ -21,8 +21,9 @@ def detect_r_peaks(ecg: np.ndarray, fs_hz: float, refractory_s: float = 0.25) ->
     x = np.asarray(ecg, np.float64).ravel()
     finite = np.isfinite(x)
     if not finite.all():
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], finite.view(np.int8), [0]])))
-        found = [detect_r_peaks(x[a:b], fs_hz, refractory_s) + a for a, b in zip(edges[::2], edges[1::2])]
+        from ..segments import mask_to_intervals
+
+        found = [detect_r_peaks(x[a:b], fs_hz, refractory_s) + a for a, b in mask_to_intervals(finite)]
         return np.concatenate(found).astype(np.int64) if found else np.zeros(0, np.int64)
     if x.size < int(2 * fs_hz):
         return np.zeros(0, np.int64)

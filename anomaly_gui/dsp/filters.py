@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError
+from ..segments import mask_to_intervals
 from ..tasks import NULL_TASK, TaskContext
 
 HIGHPASS_ORDER = 2
@@ -140,8 +141,6 @@ def _filtfilt_finite_runs(sosfiltfilt, sos: np.ndarray, block: np.ndarray) -> np
     columns = block.reshape(len(block), -1)
     result = out.reshape(len(block), -1)
     for c in range(columns.shape[1]):
-        finite = np.isfinite(columns[:, c])
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], finite.view(np.int8), [0]])))
-        for s, e in zip(edges[::2], edges[1::2]):
+        for s, e in mask_to_intervals(np.isfinite(columns[:, c])):
             result[s:e, c] = _filtfilt(sosfiltfilt, sos, columns[s:e, c])
     return out
