@@ -101,7 +101,7 @@ class PyramidSource(QObject):
         self.transforming = False
         parent = self.parent()
         notifications.report_error(exc, parent if isinstance(parent, QWidget) else None,
-                                   "Could not build the signal overview")
+                                   "Could not prepare the signal for display (filter or overview)")
 
 
 def _prepare(data: np.ndarray, transform: Transform | None, ctx: TaskContext):
