@@ -191,18 +191,17 @@ def heart_rate(recording: Recording, channel: int, ctx: TaskContext = NULL_TASK)
         lead = np.asarray(recording.data[lo:hi, channel])
         peaks = detect_r_peaks(lead, fs, REFRACTORY_S) + lo
         found.append(peaks[(peaks >= a) & (peaks < a + chunk)])
-        bad = ~np.isfinite(lead[a - lo : a - lo + chunk])
-        if bad.any():
-            before = a > 0 and not np.isfinite(recording.data[a - 1, channel])
-            gap_starts.append(a + np.flatnonzero(np.diff(np.concatenate([[before], bad]).view(np.int8)) == 1))
+        # Where gaps begin (one continued from the previous stretch "begins" at ``a``: inside
+        # the same gap, so between the same two beats).
+        gap_starts.append(a + mask_to_intervals(~np.isfinite(lead[a - lo : a - lo + chunk]))[:, 0])
         ctx.progress(min(1.0, (a + chunk) / n), "Detecting heartbeats")
     peaks = np.concatenate(found) if found else np.zeros(0, np.int64)
     if len(peaks) > 1:  # a beat found on both sides of a stretch boundary counts once
         keep = np.concatenate([[True], np.diff(peaks) >= REFRACTORY_S * fs])
         peaks = peaks[keep]
     bpm = heart_rate_bpm(peaks, fs)
-    if gap_starts and len(peaks) > 1:
-        starts = np.concatenate(gap_starts)
+    starts = np.concatenate(gap_starts) if gap_starts else np.zeros(0, np.int64)
+    if len(starts) and len(peaks) > 1:
         across = np.searchsorted(starts, peaks[:-1], "right") < np.searchsorted(starts, peaks[1:], "left")
         bpm[across] = np.nan
     return HeartRate(peaks[1:] / fs, bpm, int(len(peaks)))

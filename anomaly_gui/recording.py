@@ -261,13 +261,3 @@ def finite_samples(recording: Recording) -> np.ndarray | None:
             mask[i0 : i0 + len(block)] = block
     return mask
 
-
-def gap_notice(recording: Recording, finite: np.ndarray) -> str:
-    """What the gaps (samples where some channel is NaN or inf) are and where the first is."""
-    first = int(np.argmin(finite))
-    starts = int(np.count_nonzero(np.diff(finite.view(np.int8)) == -1)) + int(not finite[0])
-    missing = int(finite.size - np.count_nonzero(finite))
-    return (
-        f"{starts} gap(s) of NaN or infinite values ({missing / recording.fs_hz:.3g} s in all, the first at "
-        f"{first / recording.fs_hz:.3f} s) were left out: not trained on, not scored, never flagged."
-    )

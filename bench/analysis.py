@@ -11,7 +11,8 @@
 Each figure is the median of three runs after one warm-up, in this process. With ``--gui``,
 the Holter is also shown in the real main window (offscreen) and the Analysis dock computes the
 day's heart rate, its trends and the spectrogram of the whole day, and the view filters the
-whole day for display, while a 10 ms timer on the GUI thread records how late it fires (a stall: the gap beyond 10 ms; the goal is none above 100 ms).
+whole day for display, while a 10 ms timer on the GUI thread records how late it fires (a
+stall: the gap beyond 10 ms; the goal is none above 100 ms).
 Prints one JSON object.
 
     python bench/analysis.py [--hours 24] [--data PATH] [--gui]

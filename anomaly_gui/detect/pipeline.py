@@ -11,7 +11,7 @@ import numpy as np
 
 from ..dsp.resample import resample_to
 from ..errors import DataError, ModelFileError
-from ..recording import Recording, finite_samples, gap_notice, match_channels
+from ..recording import Recording, finite_samples, match_channels
 from ..segments import SegmentSet, mask_to_intervals, segments_from_scores
 from ..tasks import NULL_TASK, TaskContext, sub
 from .autoencoder import AutoencoderDetector
@@ -206,9 +206,7 @@ def run_detection(
     if finite is not None:
         if not finite.any():
             raise DataError(f"Every sample of {recording.display_name} is NaN or infinite in some channel.")
-        runs = mask_to_intervals(finite)
-        if int((runs[:, 1] - runs[:, 0]).max()) < config.window:
-            raise DataError(_NO_STRETCH.format(window=config.window))
+        scorable_runs(finite, config.window)  # says so before training when nothing can be scored
         notices.append(gap_notice(recording, finite))
     timings: dict = {}
     # Which scores describe the training data (for thresholds): a slice or a boolean mask.
@@ -325,8 +323,28 @@ def run_detection(
     )
 
 
-_NO_STRETCH = ("No stretch between the gaps of NaN or infinite values holds {window} samples (one window): "
-               "there is nothing to score.")
+def gap_notice(recording: Recording, finite: np.ndarray) -> str:
+    """How many gaps (samples where some channel is NaN or inf) there are, how long in all, and
+    where the first one starts."""
+    gaps = mask_to_intervals(~finite)
+    missing = int((gaps[:, 1] - gaps[:, 0]).sum())
+    return (
+        f"{len(gaps)} gap(s) of NaN or infinite values ({missing / recording.fs_hz:.3g} s in all, the first at "
+        f"{gaps[0, 0] / recording.fs_hz:.3f} s) were left out: not trained on, not scored, never flagged."
+    )
+
+
+def scorable_runs(finite: np.ndarray, window: int) -> np.ndarray:
+    """The ``[start, end)`` stretches where ``finite`` is True that hold at least one window;
+    ``DataError`` when there are none."""
+    runs = mask_to_intervals(finite)
+    runs = runs[(runs[:, 1] - runs[:, 0]) >= window]
+    if len(runs) == 0:
+        raise DataError(
+            f"No stretch between the gaps of NaN or infinite values holds {window} samples (one window): "
+            "there is nothing to score."
+        )
+    return runs
 
 
 def score_around_gaps(detector, data: np.ndarray, finite: np.ndarray | None, ctx: TaskContext = NULL_TASK) -> np.ndarray:
@@ -335,11 +353,7 @@ def score_around_gaps(detector, data: np.ndarray, finite: np.ndarray | None, ctx
     True is scored on its own; the rest gets NaN."""
     if finite is None or finite.all():
         return detector.score_channels(data, ctx)
-    window = int(detector.config.window)
-    runs = mask_to_intervals(finite)
-    runs = runs[(runs[:, 1] - runs[:, 0]) >= window]
-    if len(runs) == 0:
-        raise DataError(_NO_STRETCH.format(window=window))
+    runs = scorable_runs(finite, int(detector.config.window))
     out = np.full((len(data), int(np.asarray(data).shape[1])), np.nan, np.float32)
     total, done = float((runs[:, 1] - runs[:, 0]).sum()), 0
     for a, b in runs:

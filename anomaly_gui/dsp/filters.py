@@ -105,8 +105,6 @@ def filter_signal(
     """``data`` (``(n,)`` or ``(n, ch)``, may be memory-mapped) filtered forward and backward
     (no phase shift, no delay) as float32 of the same shape. NaN stretches stay NaN and do not
     spread: each finite stretch is filtered on its own."""
-    from scipy.signal import sosfiltfilt
-
     sos = display_filter.sos(fs_hz)
     x = np.asarray(data)
     out = np.empty(x.shape, np.float32)
@@ -121,26 +119,28 @@ def filter_signal(
         a, b = max(0, i0 - pad), min(n, i1 + pad)
         block = np.asarray(x[a:b], np.float64)
         if np.isfinite(block).all():
-            filtered = _filtfilt(sosfiltfilt, sos, block)
+            filtered = _filtfilt(sos, block)
         else:
-            filtered = _filtfilt_finite_runs(sosfiltfilt, sos, block)
+            filtered = _filtfilt_finite_runs(sos, block)
         out[i0:i1] = filtered[i0 - a : i0 - a + (i1 - i0)]
         ctx.progress(i1 / n, "Filtering")
     return out
 
 
-def _filtfilt(sosfiltfilt, sos: np.ndarray, block: np.ndarray) -> np.ndarray:
+def _filtfilt(sos: np.ndarray, block: np.ndarray) -> np.ndarray:
+    from scipy.signal import sosfiltfilt
+
     # Too short for scipy's default edge padding: leave a stretch that short as it is.
     if len(block) <= 3 * (2 * len(sos) + 1):
         return block
     return sosfiltfilt(sos, block, axis=0)
 
 
-def _filtfilt_finite_runs(sosfiltfilt, sos: np.ndarray, block: np.ndarray) -> np.ndarray:
+def _filtfilt_finite_runs(sos: np.ndarray, block: np.ndarray) -> np.ndarray:
     out = np.full(block.shape, np.nan)
     columns = block.reshape(len(block), -1)
     result = out.reshape(len(block), -1)
     for c in range(columns.shape[1]):
         for s, e in mask_to_intervals(np.isfinite(columns[:, c])):
-            result[s:e, c] = _filtfilt(sosfiltfilt, sos, columns[s:e, c])
+            result[s:e, c] = _filtfilt(sos, columns[s:e, c])
     return out

@@ -133,14 +133,12 @@ class MeasurementCursors(QObject):
                 self._readouts[plot] = item
             item.setText(text)
 
-    def show_channel_values(self, recording, plots: dict[int, pg.PlotItem], shown: np.ndarray | None = None) -> None:
-        """Corner labels with the samples of each channel ``k`` nearest to A and B, on ``plots[k]``:
-        from ``shown`` (what is drawn, e.g. filtered; same shape as the recording's data) or the
-        recording."""
-        data = recording.data if shown is None else shown
+    def show_channel_values(self, recording, plots: dict[int, pg.PlotItem], shown: np.ndarray) -> None:
+        """Corner labels with the samples of each channel ``k`` nearest to A and B, on ``plots[k]``,
+        read from ``shown`` (what is drawn: the recording's samples or a filtered copy)."""
         texts = {}
         for k, plot in plots.items():
-            a, b = (data[min(max(int(round(t * recording.fs_hz)), 0), recording.n_samples - 1), k]
+            a, b = (shown[min(max(int(round(t * recording.fs_hz)), 0), recording.n_samples - 1), k]
                     for t in self._positions)
             texts[plot] = amplitude_text(float(a), float(b), recording.channels[k].unit)
         self.show_readouts(texts)
