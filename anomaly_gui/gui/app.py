@@ -23,7 +23,26 @@ def make_application() -> QApplication:
         app.setApplicationName(settings.APPLICATION)
         app.setApplicationDisplayName(settings.APPLICATION)
         app.setStyle("Fusion")
+    collect_garbage_on_gui_thread()
     return app
+
+
+_garbage_collector = None
+
+
+def collect_garbage_on_gui_thread() -> None:
+    """Run Python's cyclic garbage collector from a timer on the GUI thread only.
+
+    Left automatic, it runs in whichever thread crosses its threshold: in a detection worker it
+    can destroy Qt objects left over from closed dialogs there, and then deadlock with the GUI
+    thread (the worker holds a QObject's lock and waits for the GIL, the GUI thread holds the
+    GIL and waits for that lock; seen in the GUI tests). pyqtgraph's ``GarbageCollector``
+    disables the automatic collection and collects each second on the calling (GUI) thread."""
+    global _garbage_collector
+    if _garbage_collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _garbage_collector = GarbageCollector(interval=1.0)
 
 
 def run_gui(

@@ -32,8 +32,11 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session", autouse=True)
 def _app_identity(qapp):
+    from anomaly_gui.gui.app import collect_garbage_on_gui_thread
+
     qapp.setOrganizationName("anomaly-gui-tests")
     qapp.setApplicationName("anomaly-gui-tests")
+    collect_garbage_on_gui_thread()  # as make_application does for the window
     return qapp
 
 

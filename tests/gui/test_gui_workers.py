@@ -145,3 +145,32 @@ def test_progress_text_reads_epoch_k_of_n_and_loss():
 
     assert progress_text(0.3, "Epoch 2/15, loss 0.123") == "Epoch 2/15 · loss 0.123"
     assert progress_text(0.5, "") == "50%%"  # QProgressBar format: a literal % is %%
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    """A Qt object caught in a reference cycle must never be destroyed in a worker thread."""
+    import gc
+
+    from anomaly_gui.gui.app import make_application
+
+    make_application()
+    assert not gc.isenabled()
+    collected_in = []
+
+    class Cycle:
+        def __init__(self):
+            self.me = self
+
+        def __del__(self):
+            collected_in.append(threading.current_thread())
+
+    Cycle()
+    # Past the collection threshold, and kept there (freeing them would lower the count again).
+    junk = [[] for _ in range(10 * gc.get_threshold()[0])]
+    worker = threading.Thread(target=lambda: [[] for _ in range(10 * gc.get_threshold()[0])])
+    worker.start()
+    worker.join()
+    assert collected_in == []  # the worker's allocations collected nothing
+    qtbot.waitUntil(lambda: bool(collected_in), timeout=5000)
+    assert collected_in == [threading.main_thread()]
+    assert len(junk) > 0
