@@ -10,7 +10,8 @@ from ..dsp.normalise import ChannelScaler
 from ..dsp.windows import OverlapAverager, gather_windows, masked_window_starts, window_starts
 from ..errors import DataError
 from ..model.inference import WindowErrors
-from ..tasks import NULL_TASK, TaskContext
+from ..segments import mask_to_intervals
+from ..tasks import NULL_TASK, TaskContext, sub
 from .config import DetectionConfig
 
 # Training windows kept in memory at most; more are thinned evenly (a 24 h record would
@@ -25,14 +26,29 @@ SCORE_CHUNK = 1 << 18
 OWN_RECORDING_MIN_WINDOWS = 1024
 
 
+# Training samples scored at most to calibrate the sharp-change view (evenly spread stretches
+# of longer training data): a few seconds at the scoring speed.
+CALIBRATION_SAMPLES = 1 << 21
+# The quantile of each view's training scores that the calibration matches.
+CALIBRATION_QUANTILE = 0.999
+
+
 class AutoencoderDetector:
     """Learns to reconstruct windows of normal data, and to repair synthetic anomalies pasted
-    into a share of them (``config.synthetic_anomalies``, see ``model.synthetic``); the score of
-    a sample is the squared reconstruction error (in units of the training data's spread),
-    averaged over every window covering it. Higher = more anomalous.
+    into a share of them (``config.synthetic_anomalies``, see ``model.synthetic``).
+
+    A sample's score per channel is the larger of two views of the reconstruction error, each
+    averaged over every window covering the sample and smoothed: the squared error (in units of
+    the training data's spread), and the squared change of the error from one sample to the
+    next, scaled so that the two views reach the same level (their 99.9th percentile) on the
+    training data. The first view is dominated by what the network reconstructs least exactly
+    in normal data, often the height of large peaks; the second by short, sharp deviations
+    (a dropout, a spike, a notch) that normal data never shows, which a smooth reconstruction
+    error of similar size hides among the peaks. Higher = more anomalous.
 
     Fitted attributes: ``scaler_``, ``net_``, ``history_``, ``n_channels_``, ``fs_hz_``,
-    ``channel_names_``.
+    ``channel_names_``, ``sharp_weight_`` (per channel; ``None`` in model files saved before
+    the second view existed: they score with the squared error alone, as when they were saved).
     """
 
     def __init__(self, config: DetectionConfig | None = None) -> None:
@@ -89,15 +105,45 @@ class AutoencoderDetector:
             cfg, default_keep_fraction=1.0, synthetic_fraction=cfg.synthetic_anomalies,
             min_windows_per_epoch=OWN_RECORDING_MIN_WINDOWS if own_recording else 0,
         )
-        self.history_ = train_network(self.net_, windows, settings, ctx, on_epoch)
+        self.history_ = train_network(self.net_, windows, settings, sub(ctx, 0.0, 0.95), on_epoch)
         self.n_channels_ = int(data.shape[1])
         self.fs_hz_ = float(fs_hz)
         self.channel_names_ = list(channel_names or [f"ch{i}" for i in range(data.shape[1])])
+        self.sharp_weight_ = self._calibrate_sharp_view(data, training_mask, sub(ctx, 0.95, 1.0))
         return self
+
+    def _calibrate_sharp_view(self, data: np.ndarray, training_mask: np.ndarray | None, ctx: TaskContext) -> np.ndarray:
+        """Per channel, the factor that brings the sharp-change view's 99.9th percentile on the
+        training data to the squared error's (0 where the training data shows no change)."""
+        window = self.config.window
+        runs = mask_to_intervals(np.ones(len(data), bool) if training_mask is None else training_mask)
+        runs = runs[runs[:, 1] - runs[:, 0] >= window]
+        total = int((runs[:, 1] - runs[:, 0]).sum())
+        if total > CALIBRATION_SAMPLES:
+            # Evenly spread stretches of 64 windows, about CALIBRATION_SAMPLES in all.
+            block = 64 * window
+            step = block * -(-total // CALIBRATION_SAMPLES)
+            runs = np.array([
+                (a + s, min(b, a + s + block)) for a, b in runs for s in window_starts(int(b - a), min(block, int(b - a)), step)
+            ])
+        views = np.concatenate([
+            self._scores(data[a:b], sub(ctx, i / len(runs), (i + 1) / len(runs)), both_views=True)
+            for i, (a, b) in enumerate(runs)
+        ])
+        level = np.quantile(views, CALIBRATION_QUANTILE, axis=0)
+        squared, change = level[: self.n_channels_], level[self.n_channels_ :]
+        return np.where(change > 0, squared / np.maximum(change, 1e-30), 0.0).astype(np.float32)
 
     # -- scoring -------------------------------------------------------------------------
     def score_channels(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> np.ndarray:
         """``(n, ch)`` float32 per-channel scores, one per input sample; streamed in chunks."""
+        return self._scores(data, ctx, sharp_weight=self.sharp_weight_)
+
+    def _scores(
+        self, data: np.ndarray, ctx: TaskContext, sharp_weight: np.ndarray | None = None, both_views: bool = False
+    ) -> np.ndarray:
+        """Per-element errors (``WindowErrors``) averaged over the windows covering each sample
+        and smoothed: ``(n, ch)``, or ``(n, 2 ch)`` with ``both_views``."""
         import torch
 
         cfg = self.config
@@ -112,11 +158,13 @@ class AutoencoderDetector:
                 f"{data.shape[1] if data.ndim == 2 else 1}."
             )
         stride = cfg.score_stride
-        averager = OverlapAverager(n, self.n_channels_)
+        averager = OverlapAverager(n, self.n_channels_ * (2 if both_views else 1))
         all_starts = window_starts(n, cfg.window, stride)
         per_chunk = max(1, SCORE_CHUNK // stride)
         self.net_.eval()
-        window_errors = WindowErrors(self.net_, len(all_starts), cfg.scoring_precision == "auto")
+        window_errors = WindowErrors(
+            self.net_, len(all_starts), cfg.scoring_precision == "auto", sharp_weight, both_views
+        )
         for c0 in range(0, len(all_starts), per_chunk):
             ctx.check_cancelled()
             starts = all_starts[c0 : c0 + per_chunk]
@@ -145,8 +193,10 @@ class AutoencoderDetector:
         return reference.automatic_level(config)
 
     def extra_state(self) -> dict:
-        return {}
+        """Fitted values beyond the network and scaler (saved in model files)."""
+        return {} if self.sharp_weight_ is None else {"sharp_weight": self.sharp_weight_.tolist()}
 
     def load_extra_state(self, state: dict) -> None:
-        pass
+        weight = state.get("sharp_weight")
+        self.sharp_weight_ = None if weight is None else np.asarray(weight, np.float32)
 

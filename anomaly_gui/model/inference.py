@@ -23,10 +23,21 @@ AGREEMENT = 0.02
 
 
 class WindowErrors:
-    """Squared reconstruction errors ``(n, ch, window)`` of float32 windows with ``net``."""
+    """Squared reconstruction errors ``(n, ch, window)`` of float32 windows with ``net``.
 
-    def __init__(self, net, n_windows: int, allow_bfloat16: bool = True) -> None:
+    With ``sharp_weight`` (one factor per channel), each element is the larger of its squared
+    error and ``sharp_weight`` times the squared change of the error from the element before
+    (the first element repeats the second's change). With ``both_views``, ``(n, 2 ch, window)``:
+    the squared errors, then the squared changes unweighted (to calibrate the weight).
+    """
+
+    def __init__(
+        self, net, n_windows: int, allow_bfloat16: bool = True, sharp_weight: np.ndarray | None = None,
+        both_views: bool = False,
+    ) -> None:
         self.net = net
+        self.sharp_weight = sharp_weight
+        self.both_views = both_views
         self.precision = "float32"
         self.deviation: float | None = None  # of the bfloat16 errors, when compared
         self._checked = not allow_bfloat16 or n_windows < MIN_WINDOWS_FOR_CHOICE or not native_bfloat16()
@@ -36,11 +47,23 @@ class WindowErrors:
 
         if not self._checked:
             self._choose(windows[:BATCH])
-        out = np.empty(tuple(windows.shape), np.float32)
+        n, ch, width = windows.shape
+        out = np.empty((n, 2 * ch if self.both_views else ch, width), np.float32)
+        weight = None if self.sharp_weight is None else torch.as_tensor(self.sharp_weight, dtype=torch.float32)[:, None]
         with torch.inference_mode(), self._precision_context():
-            for b in range(0, len(windows), BATCH):
+            for b in range(0, n, BATCH):
                 w = windows[b : b + BATCH]
-                out[b : b + BATCH] = ((self.net(w).float() - w) ** 2).numpy()
+                error = self.net(w).float() - w
+                squared = error**2
+                if weight is None and not self.both_views:
+                    out[b : b + BATCH] = squared.numpy()
+                    continue
+                change = torch.diff(error, dim=-1) ** 2
+                change = torch.cat([change[..., :1], change], dim=-1)
+                if self.both_views:
+                    out[b : b + BATCH] = torch.cat([squared, change], dim=1).numpy()
+                else:
+                    out[b : b + BATCH] = torch.maximum(squared, weight * change).numpy()
         return out
 
     def _precision_context(self):

@@ -41,3 +41,21 @@ def test_bfloat16_only_on_long_recordings_of_capable_cpus_and_close_to_float32()
         assert np.corrcoef(per_window_fast, per_window_exact)[0, 1] > 0.99
     else:
         np.testing.assert_array_equal(fast, exact)
+
+
+def test_sharp_weight_takes_the_larger_of_the_squared_error_and_its_weighted_change():
+    net, windows = _net_and_windows(300)
+    weight = np.array([0.5, 3.0], np.float32)
+    combined = WindowErrors(net, 300, allow_bfloat16=False, sharp_weight=weight)(windows)
+    views = WindowErrors(net, 300, allow_bfloat16=False, both_views=True)(windows)
+    with torch.inference_mode():
+        error = (net(windows) - windows).numpy()
+    change = np.diff(error, axis=-1) ** 2
+    change = np.concatenate([change[..., :1], change], axis=-1)
+    np.testing.assert_allclose(views[:, :2], error**2, rtol=1e-6)
+    np.testing.assert_allclose(views[:, 2:], change, rtol=1e-5, atol=1e-9)
+    expected = np.maximum(error**2, weight[None, :, None] * change)
+    np.testing.assert_allclose(combined, expected, rtol=1e-5, atol=1e-9)
+    # a channel whose weight is 0 keeps its squared error alone
+    squared_only = WindowErrors(net, 300, allow_bfloat16=False, sharp_weight=np.zeros(2, np.float32))(windows)
+    np.testing.assert_allclose(squared_only, error**2, rtol=1e-6)

@@ -8,6 +8,7 @@ from anomaly_gui.detect.pipeline import run_detection
 from anomaly_gui.errors import ModelFileError
 from anomaly_gui.model.persistence import load_detector, save_detector
 from anomaly_gui.recording import Channel, Recording
+from anomaly_gui.tasks import NULL_TASK
 
 
 def _rec(n=4000, channels=2, fs=100.0):
@@ -92,3 +93,21 @@ def test_saved_model_pairs_channels_by_name_when_a_file_stores_them_in_another_o
     plain = run_detection(other, CFG, detector=load_detector(tmp_path / "m.pt"))
     assert not any("paired" in n for n in plain.notices)
     np.testing.assert_allclose(plain.scores, res.scores, rtol=1e-5, atol=1e-7)
+
+
+def test_sharp_view_weight_is_saved_and_a_model_without_one_scores_squared_errors_alone(tmp_path):
+    rec = _rec()
+    det = run_detection(rec, CFG).detector
+    assert det.sharp_weight_.shape == (2,) and (det.sharp_weight_ > 0).all()
+    save_detector(tmp_path / "m.pt", det)
+    saved = load_detector(tmp_path / "m.pt")
+    np.testing.assert_array_equal(saved.sharp_weight_, det.sharp_weight_)
+    # a model file written before the sharp-change view: no weight in its extra state
+    det.sharp_weight_ = None
+    save_detector(tmp_path / "old.pt", det)
+    old = load_detector(tmp_path / "old.pt")
+    assert old.sharp_weight_ is None
+    squared_only = old.score_channels(rec.data)
+    np.testing.assert_array_equal(squared_only, old._scores(rec.data, NULL_TASK))
+    assert (saved.score_channels(rec.data) >= squared_only).all()
+    assert not np.array_equal(saved.score_channels(rec.data), squared_only)

@@ -204,3 +204,20 @@ def test_which_channels_are_ecg_leads(shared_data):
     # Unnamed channels in mV (a CSV whose units the user stated) are taken as leads.
     assert looks_like_ecg(Recording(x[:, :1], 360.0, [Channel("ch0", "mV")]))
     assert not looks_like_ecg(Recording(x[:, :1], 50.0, [Channel("ECG", "mV")]))  # too slow for beats
+
+
+@pytest.mark.parametrize("model", ["ae", "vae"])
+def test_a_short_drop_between_peaks_of_varying_height_scores_highest(shared_data, model):
+    # UCR 135 (InternalBleeding16): 1,200 training samples, six cycles whose peaks differ in
+    # height; in the rest one 12-sample drop on a downslope. The network reconstructs the
+    # peaks' heights only roughly, so their squared error is as large as the drop's; the
+    # change of the error from sample to sample is what sets the drop apart.
+    from anomaly_gui.evaluate.datasets import load_ucr
+    from anomaly_gui.evaluate.runs import score_series
+
+    series = next(s for s in load_ucr(shared_data) if s.name.startswith("135_"))
+    out, res = score_series(series, DetectionConfig(model=model), ucr=True)
+    assert out["top1_hit"], out["top1_location"]
+    assert out["auroc"] > 0.95
+    (a0, a1), = series.anomalies
+    assert any(s.start_sample < a1 and s.end_sample > a0 for s in res.segments)
