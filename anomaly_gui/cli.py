@@ -157,7 +157,7 @@ def _detect_parser() -> argparse.ArgumentParser:
         "adapted to this recording, instead of training",
     )
     p.add_argument("--model", choices=MODEL_KINDS, default=None,
-                   help="ae or vae (default: ae), or a baseline: zscore, iqr, iforest, ocsvm, glm, discord")
+                   help="ae or vae (default: vae), or a baseline: zscore, iqr, iforest, ocsvm, glm, discord")
     p.add_argument(
         "--windowing",
         choices=("auto", "sliding", "beats"),

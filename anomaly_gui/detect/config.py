@@ -38,7 +38,7 @@ class DetectionConfig:
     machine).
     """
 
-    model: str = "ae"
+    model: str = "vae"
     windowing: str = "auto"
     window: int = 256
     train_stride: int = 32

@@ -8,6 +8,8 @@ import sys
 import numpy as np
 import pytest
 
+from anomaly_gui.detect.config import DetectionConfig
+
 
 def run_cli(*args, timeout=300):
     return subprocess.run(
@@ -99,7 +101,7 @@ def test_detect_round_trip_reference_model_out_and_in(shared_data, tmp_path):
     assert doc2["timings"]["train_s"] == 0.0
     saved = json.loads(seg_json.read_text())
     assert saved["source_file"].endswith("OR007@6_0.mat") and saved["fs"] == 12000.0
-    assert saved["model_settings"]["model"] == "ae" and saved["model_settings"]["synthetic_anomalies"] == 0.25
+    assert saved["model_settings"]["model"] == DetectionConfig().model and saved["model_settings"]["synthetic_anomalies"] == 0.25
     assert len(saved["segments"]) == len(doc2["segments"])
 
 

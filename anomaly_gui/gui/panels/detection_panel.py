@@ -89,6 +89,7 @@ class DetectionPanel(QWidget):
         self.model_combo = QComboBox()
         for label, key in MODELS:
             self.model_combo.addItem(label, key)
+        self.model_combo.setCurrentIndex(self.model_combo.findData(DetectionConfig().model))
         self.windowing_combo = QComboBox()
         for label, key in WINDOWINGS:
             self.windowing_combo.addItem(label, key)
