@@ -54,16 +54,16 @@ class WindowErrors:
             for b in range(0, n, BATCH):
                 w = windows[b : b + BATCH]
                 error = self.net(w).float() - w
-                squared = error**2
+                target = torch.from_numpy(out[b : b + BATCH])
+                squared = target[:, :ch]
+                torch.square(error, out=squared)
                 if weight is None and not self.both_views:
-                    out[b : b + BATCH] = squared.numpy()
                     continue
-                change = torch.diff(error, dim=-1) ** 2
-                change = torch.cat([change[..., :1], change], dim=-1)
-                if self.both_views:
-                    out[b : b + BATCH] = torch.cat([squared, change], dim=1).numpy()
-                else:
-                    out[b : b + BATCH] = torch.maximum(squared, weight * change).numpy()
+                change = target[:, ch:] if self.both_views else torch.empty_like(error)
+                torch.square(torch.diff(error, dim=-1), out=change[..., 1:])
+                change[..., 0] = change[..., 1]
+                if not self.both_views:
+                    torch.maximum(squared, change.mul_(weight), out=squared)
         return out
 
     def _precision_context(self):
