@@ -24,8 +24,6 @@ SCORE_CHUNK = 1 << 18
 # short recording hard opens no gap between them (the gap that sets a threshold from a short
 # reference too low), and the network learns the recording instead of its mean shape.
 OWN_RECORDING_MIN_WINDOWS = 1024
-
-
 # Training samples scored at most to calibrate the sharp-change view (evenly spread stretches
 # of longer training data): a few seconds at the scoring speed.
 CALIBRATION_SAMPLES = 1 << 21
@@ -124,7 +122,9 @@ class AutoencoderDetector:
             block = 64 * window
             step = block * -(-total // CALIBRATION_SAMPLES)
             runs = np.array([
-                (a + s, min(b, a + s + block)) for a, b in runs for s in window_starts(int(b - a), min(block, int(b - a)), step)
+                (a + s, min(b, a + s + block))
+                for a, b in runs
+                for s in window_starts(int(b - a), min(block, int(b - a)), step)
             ])
         views = np.concatenate([
             self._scores(data[a:b], sub(ctx, i / len(runs), (i + 1) / len(runs)), both_views=True)

@@ -221,3 +221,25 @@ def test_a_short_drop_between_peaks_of_varying_height_scores_highest(shared_data
     assert out["auroc"] > 0.95
     (a0, a1), = series.anomalies
     assert any(s.start_sample < a1 and s.end_sample > a0 for s in res.segments)
+
+
+def test_long_training_data_calibrates_the_sharp_view_on_spread_stretches(monkeypatch):
+    import anomaly_gui.detect.autoencoder as autoencoder
+
+    x = _periodic(40000)
+    full = run_detection(_rec(x), FAST).detector
+    scored = []
+    original = autoencoder.AutoencoderDetector._scores
+
+    def counting(self, data, ctx, sharp_weight=None, both_views=False):
+        if both_views:
+            scored.append(len(data))
+        return original(self, data, ctx, sharp_weight, both_views)
+
+    monkeypatch.setattr(autoencoder, "CALIBRATION_SAMPLES", 8000)
+    monkeypatch.setattr(autoencoder.AutoencoderDetector, "_scores", counting)
+    spread = run_detection(_rec(x), FAST).detector
+    assert len(scored) >= 2 and 8000 <= sum(scored) <= 8000 + 2 * 64 * FAST.window
+    # the same network (same seed and data): a steady signal gives about the same weight from a
+    # sample of it (weights of other signals range over hundreds)
+    np.testing.assert_allclose(spread.sharp_weight_, full.sharp_weight_, rtol=0.5)
