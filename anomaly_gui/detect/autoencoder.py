@@ -35,14 +35,15 @@ class AutoencoderDetector:
     """Learns to reconstruct windows of normal data, and to repair synthetic anomalies pasted
     into a share of them (``config.synthetic_anomalies``, see ``model.synthetic``).
 
-    A sample's score per channel is the larger of two views of the reconstruction error, each
-    averaged over every window covering the sample and smoothed: the squared error (in units of
-    the training data's spread), and the squared change of the error from one sample to the
-    next, scaled so that the two views reach the same level (their 99.9th percentile) on the
-    training data. The first view is dominated by what the network reconstructs least exactly
-    in normal data, often the height of large peaks; the second by short, sharp deviations
-    (a dropout, a spike, a notch) that normal data never shows, which a smooth reconstruction
-    error of similar size hides among the peaks. Higher = more anomalous.
+    A sample's score per channel: in each window covering it, the larger of two views of the
+    reconstruction error there — the squared error (in units of the training data's spread) and
+    the squared change of the error from the sample before, times ``sharp_weight_`` — averaged
+    over those windows, then smoothed. ``sharp_weight_`` brings the second view, averaged and
+    smoothed alone, to the first's level on the training data (their 99.9th percentiles). The
+    first view is dominated by what the network reconstructs least exactly in normal data,
+    often the height of large peaks; the second by short, sharp deviations (a dropout, a spike,
+    a notch) that normal data never shows, which a smooth reconstruction error of similar size
+    hides among the peaks. Higher = more anomalous.
 
     Fitted attributes: ``scaler_``, ``net_``, ``history_``, ``n_channels_``, ``fs_hz_``,
     ``channel_names_``, ``sharp_weight_`` (per channel; ``None`` in model files saved before
