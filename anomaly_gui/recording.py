@@ -260,4 +260,3 @@ def finite_samples(recording: Recording) -> np.ndarray | None:
         if mask is not None:
             mask[i0 : i0 + len(block)] = block
     return mask
-

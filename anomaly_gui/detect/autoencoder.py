@@ -7,10 +7,9 @@ from typing import Callable
 import numpy as np
 
 from ..dsp.normalise import ChannelScaler
-from ..dsp.windows import OverlapAverager, gather_windows, masked_window_starts, window_starts
+from ..dsp.windows import OverlapAverager, gather_windows, masked_window_starts, window_runs, window_starts
 from ..errors import DataError
 from ..model.inference import WindowErrors
-from ..segments import mask_to_intervals
 from ..tasks import NULL_TASK, TaskContext, sub
 from .config import DetectionConfig
 
@@ -115,8 +114,7 @@ class AutoencoderDetector:
         """Per channel, the factor that brings the sharp-change view's 99.9th percentile on the
         training data to the squared error's (0 where the training data shows no change)."""
         window = self.config.window
-        runs = mask_to_intervals(np.ones(len(data), bool) if training_mask is None else training_mask)
-        runs = runs[runs[:, 1] - runs[:, 0] >= window]
+        runs = window_runs(np.ones(len(data), bool) if training_mask is None else training_mask, window)
         total = int((runs[:, 1] - runs[:, 0]).sum())
         if total > CALIBRATION_SAMPLES:
             # Evenly spread stretches of 64 windows, about CALIBRATION_SAMPLES in all.

@@ -10,6 +10,7 @@ from typing import Callable
 import numpy as np
 
 from ..dsp.resample import resample_to
+from ..dsp.windows import window_runs
 from ..errors import DataError, ModelFileError
 from ..recording import Recording, finite_samples, match_channels
 from ..segments import SegmentSet, mask_to_intervals, segments_from_scores
@@ -337,8 +338,7 @@ def gap_notice(recording: Recording, finite: np.ndarray) -> str:
 def scorable_runs(finite: np.ndarray, window: int) -> np.ndarray:
     """The ``[start, end)`` stretches where ``finite`` is True that hold at least one window;
     ``DataError`` when there are none."""
-    runs = mask_to_intervals(finite)
-    runs = runs[(runs[:, 1] - runs[:, 0]) >= window]
+    runs = window_runs(finite, window)
     if len(runs) == 0:
         raise DataError(
             f"No stretch between the gaps of NaN or infinite values holds {window} samples (one window): "
@@ -414,8 +414,7 @@ def _fit(detector, data: np.ndarray, recording: Recording, mask: np.ndarray | No
     # Other detectors (the baselines) learn local window features: fit them on the usable
     # stretches of at least one window, joined end to end (the joins barely matter to them).
     window = int(detector.config.window)
-    runs = mask_to_intervals(mask)
-    runs = runs[(runs[:, 1] - runs[:, 0]) >= window]
+    runs = window_runs(mask, window)
     if len(runs) == 0:
         raise DataError(f"No stretch of {window} samples remains outside the excluded segments.")
     joined = np.concatenate([data[a:b] for a, b in runs])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..segments import mask_to_intervals
+
 
 def window_starts(n_samples: int, window: int, stride: int) -> np.ndarray:
     """Start indices of windows of ``window`` samples every ``stride`` samples, with a last
@@ -16,13 +18,17 @@ def window_starts(n_samples: int, window: int, stride: int) -> np.ndarray:
     return starts
 
 
+def window_runs(mask: np.ndarray, window: int) -> np.ndarray:
+    """``(k, 2)`` ``[start, end)`` runs of True in ``mask`` that hold at least one window of
+    ``window`` samples."""
+    runs = mask_to_intervals(mask)
+    return runs[(runs[:, 1] - runs[:, 0]) >= window]
+
+
 def masked_window_starts(mask: np.ndarray, window: int, stride: int) -> np.ndarray:
     """Window starts (as ``window_starts``) inside each run of True in ``mask``: no window
     touches a False sample."""
-    m = np.asarray(mask, bool)
-    edges = np.diff(m.astype(np.int8), prepend=0, append=0)
-    runs = zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1))
-    parts = [a + window_starts(int(b - a), window, stride) for a, b in runs if b - a >= window]
+    parts = [a + window_starts(int(b - a), window, stride) for a, b in window_runs(mask, window)]
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
