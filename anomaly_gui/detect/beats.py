@@ -86,6 +86,16 @@ def typical_beats(beats: np.ndarray, fraction: float = TYPICAL_FRACTION) -> np.n
     return distance <= np.quantile(distance, fraction)
 
 
+def typical_halves(beats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the typical beats (``typical_beats``) in two interleaved halves, every other
+    one in time order: a model trained on a record learns the first, and the score statistics
+    come from the second, so they describe how normal beats the network has not seen score.
+    Taken the same way whenever a model meets the record again (a saved model scoring it),
+    the statistics come from the same beats."""
+    typical = np.flatnonzero(typical_beats(beats))
+    return typical[::2], typical[1::2]
+
+
 def _rr_intervals(peaks: np.ndarray, fs_hz: float, span: int) -> tuple[np.ndarray, np.ndarray]:
     """RR intervals (s) and the expected RR of each: the median over ``span`` intervals around it."""
     from scipy.ndimage import median_filter
@@ -156,9 +166,9 @@ class BeatAutoencoderDetector:
         training_mask: np.ndarray | None = None,
     ) -> "BeatAutoencoderDetector":
         """Learn the beats of ``data``: those at ``peaks`` (e.g. annotated normal beats of
-        reference recordings) or, by default, the beats the R-peak detector finds that are
-        most like the record's median beat (``typical_beats``); with ``training_mask`` only
-        beats lying wholly where it is True."""
+        reference recordings) or, by default, half of the beats the R-peak detector finds that
+        are most like the record's median beat (``typical_halves``); with ``training_mask``
+        only beats lying wholly where it is True."""
         import torch
 
         from ..model.networks import build_network
@@ -181,7 +191,7 @@ class BeatAutoencoderDetector:
         self.scaler_ = ChannelScaler.fit(data if training_mask is None else data[training_mask])
         beats = beat_windows(self.scaler_.transform(data), peaks, fs_hz)
         if detected:
-            beats = beats[typical_beats(beats)]
+            beats = beats[typical_halves(beats)[0]]
         torch.manual_seed(cfg.seed)
         self.net_ = build_network(cfg.model, data.shape[1], BEAT_POINTS, cfg.latent_dim, cfg.width)
         settings = TrainingSettings.from_config(cfg, default_keep_fraction=0.5)
@@ -199,12 +209,14 @@ class BeatAutoencoderDetector:
         # robust z-scores, "how many spreads from this recording's dominant beat". The shape
         # statistics come from the typical beats (``typical_beats``): over all beats, a record
         # in bigeminy has two modes of error and their MAD is several times the spread of the
-        # normal beats, which hides the ectopic ones.
+        # normal beats, which hides the ectopic ones. Of those, from the half a network
+        # trained on the record does not learn (``typical_halves``): the beats it learns
+        # reconstruct better than the record's other normal beats.
         peaks, beats, errors, rhythm = self._scored_beats(data, ctx)
         keep = np.ones(len(peaks), bool) if training_mask is None else beats_inside(training_mask, peaks, self.fs_hz_)
         if keep.sum() < 3:
             raise DataError("Too few heartbeats were found to score this recording.")
-        typical = np.flatnonzero(keep)[typical_beats(beats[keep])]
+        typical = np.flatnonzero(keep)[typical_halves(beats[keep])[1]]
         self.shape_centre_, self.shape_spread_ = _robust_centre_spread(np.log(np.maximum(errors[typical], 1e-12)))
         self.rhythm_centre_ = np.array([np.median(rhythm[keep])])
         self.rhythm_spread_ = np.array([rr_variability(peaks, self.fs_hz_, keep)])
