@@ -169,6 +169,14 @@ class BeatAutoencoderDetector:
         reference recordings) or, by default, half of the beats the R-peak detector finds that
         are most like the record's median beat (``typical_halves``); with ``training_mask``
         only beats lying wholly where it is True."""
+        self._fit(data, fs_hz, channel_names, ctx, on_epoch, peaks, training_mask)
+        return self
+
+    def _fit(
+        self, data, fs_hz, channel_names, ctx, on_epoch, peaks, training_mask
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``fit``, returning what scoring ``data`` would (``beat_scores``): the detected beats
+        are found, cut and scored once, for the training set and for the score statistics."""
         import torch
 
         from ..model.networks import build_network
@@ -177,43 +185,55 @@ class BeatAutoencoderDetector:
         cfg = self.config
         data = np.asarray(data, np.float32)
         ctx.progress(0.0, "Detecting heartbeats")
-        detected = peaks is None
-        if detected:
-            peaks = detect_r_peaks(data[:, 0], fs_hz)
-        peaks = np.asarray(peaks, np.int64)
-        if training_mask is not None:
-            peaks = peaks[beats_inside(training_mask, peaks, fs_hz)]
-        if len(peaks) < 20:
+        detected = detect_r_peaks(data[:, 0], fs_hz)
+        keep = self._usable(detected, fs_hz, training_mask)
+        if peaks is not None:
+            peaks = np.asarray(peaks, np.int64)
+            peaks = peaks[self._usable(peaks, fs_hz, training_mask)]
+        n_training = int(keep.sum()) if peaks is None else len(peaks)
+        if n_training < 20:
             raise DataError(
-                f"Only {len(peaks)} usable heartbeats were found in the training data; "
+                f"Only {n_training} usable heartbeats were found in the training data; "
                 "beat-synchronous detection needs at least 20. Use sliding windows for non-ECG signals."
             )
         self.scaler_ = ChannelScaler.fit(data if training_mask is None else data[training_mask])
-        beats = beat_windows(self.scaler_.transform(data), peaks, fs_hz)
-        if detected:
-            beats = beats[typical_halves(beats)[0]]
+        scaled = self.scaler_.transform(data)
+        beats = beat_windows(scaled, detected, fs_hz)
+        learn = np.flatnonzero(keep)[typical_halves(beats[keep])[0]]
+        training = beats[learn] if peaks is None else beat_windows(scaled, peaks, fs_hz)
         torch.manual_seed(cfg.seed)
         self.net_ = build_network(cfg.model, data.shape[1], BEAT_POINTS, cfg.latent_dim, cfg.width)
         settings = TrainingSettings.from_config(cfg, default_keep_fraction=0.5)
-        self.history_ = train_network(self.net_, beats, settings, sub(ctx, 0.05, 0.95), on_epoch)
+        self.history_ = train_network(self.net_, training, settings, sub(ctx, 0.05, 0.95), on_epoch)
         self.n_channels_ = int(data.shape[1])
         self.fs_hz_ = float(fs_hz)
         self.channel_names_ = list(channel_names or [f"ch{i}" for i in range(data.shape[1])])
-        self._fit_score_statistics(data, sub(ctx, 0.95, 1.0), training_mask)
-        return self
+        errors = self._errors(beats, sub(ctx, 0.95, 1.0))
+        rhythm = rhythm_scores(detected, fs_hz)
+        self._set_score_statistics(detected, beats, errors, rhythm, keep)
+        return detected, errors, rhythm
+
+    @staticmethod
+    def _usable(peaks: np.ndarray, fs_hz: float, training_mask: np.ndarray | None) -> np.ndarray:
+        """Which beats lie wholly where ``training_mask`` is True (all without one)."""
+        return np.ones(len(peaks), bool) if training_mask is None else beats_inside(training_mask, peaks, fs_hz)
 
     def _fit_score_statistics(
         self, data: np.ndarray, ctx: TaskContext = NULL_TASK, training_mask: np.ndarray | None = None
     ) -> None:
-        # Statistics of the beats of ``data`` (within ``training_mask``) that turn errors into
-        # robust z-scores, "how many spreads from this recording's dominant beat". The shape
+        peaks, beats, errors, rhythm = self._scored_beats(data, ctx)
+        self._set_score_statistics(peaks, beats, errors, rhythm, self._usable(peaks, self.fs_hz_, training_mask))
+
+    def _set_score_statistics(
+        self, peaks: np.ndarray, beats: np.ndarray, errors: np.ndarray, rhythm: np.ndarray, keep: np.ndarray
+    ) -> None:
+        # Statistics of the beats of a recording (where ``keep``) that turn errors into robust
+        # z-scores, "how many spreads from this recording's dominant beat". The shape
         # statistics come from the typical beats (``typical_beats``): over all beats, a record
         # in bigeminy has two modes of error and their MAD is several times the spread of the
         # normal beats, which hides the ectopic ones. Of those, from the half a network
         # trained on the record does not learn (``typical_halves``): the beats it learns
         # reconstruct better than the record's other normal beats.
-        peaks, beats, errors, rhythm = self._scored_beats(data, ctx)
-        keep = np.ones(len(peaks), bool) if training_mask is None else beats_inside(training_mask, peaks, self.fs_hz_)
         if keep.sum() < 3:
             raise DataError("Too few heartbeats were found to score this recording.")
         typical = np.flatnonzero(keep)[typical_halves(beats[keep])[1]]
@@ -261,13 +281,15 @@ class BeatAutoencoderDetector:
 
     def _scored_beats(self, data: np.ndarray, ctx: TaskContext) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``beat_scores`` with the beat windows ``(n_beats, ch, BEAT_POINTS)`` themselves."""
-        import torch
-
         data = np.asarray(data, np.float32)
         peaks = detect_r_peaks(data[:, 0], self.fs_hz_)
-        if len(peaks) == 0:
-            return peaks, np.zeros((0, data.shape[1], BEAT_POINTS), np.float32), np.zeros((0, data.shape[1])), np.zeros(0)
         beats = beat_windows(self.scaler_.transform(data), peaks, self.fs_hz_)
+        return peaks, beats, self._errors(beats, ctx), rhythm_scores(peaks, self.fs_hz_)
+
+    def _errors(self, beats: np.ndarray, ctx: TaskContext) -> np.ndarray:
+        """``(n_beats, ch)`` mean squared reconstruction error of each beat window."""
+        import torch
+
         errors = np.empty((len(beats), beats.shape[1]), np.float64)
         self.net_.eval()
         with torch.inference_mode():
@@ -276,25 +298,30 @@ class BeatAutoencoderDetector:
                 w = torch.from_numpy(beats[b : b + 1024])
                 errors[b : b + 1024] = torch.mean((self.net_(w) - w) ** 2, dim=2).numpy()
                 ctx.progress(min(1.0, (b + 1024) / len(beats)), "Scoring beats")
-        return peaks, beats, errors, rhythm_scores(peaks, self.fs_hz_)
+        return errors
 
     def score_beats(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> tuple[np.ndarray, np.ndarray]:
         """R-peak positions and ``(n_beats, ch)`` beat scores: the robust z-score of the beat's
         shape error per channel plus the positive part of its rhythm z-score."""
         peaks, errors, rhythm = self.beat_scores(data, ctx)
-        if len(peaks) == 0:
-            return peaks, np.zeros((0, self.n_channels_))
+        return peaks, self._z_scores(errors, rhythm)
+
+    def _z_scores(self, errors: np.ndarray, rhythm: np.ndarray) -> np.ndarray:
+        if len(errors) == 0:
+            return np.zeros((0, self.n_channels_))
         shape_z = (np.log(np.maximum(errors, 1e-12)) - self.shape_centre_) / self.shape_spread_
         rhythm_z = (rhythm[:, None] - self.rhythm_centre_) / self.rhythm_spread_
-        return peaks, shape_z + np.maximum(0.0, rhythm_z)
+        return shape_z + np.maximum(0.0, rhythm_z)
 
     def score_channels(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> np.ndarray:
         """``(n, ch)`` per-sample scores: each beat's score covers its own samples
         (``paint_beats``), so a normal beat next to an ectopic one keeps its own score.
         Samples between beats take the lowest beat score."""
-        peaks, scores = self.score_beats(data, ctx)
+        return self._painted(*self.score_beats(data, ctx), len(data))
+
+    def _painted(self, peaks: np.ndarray, scores: np.ndarray, n_samples: int) -> np.ndarray:
         background = scores.min(axis=0) if len(peaks) else 0.0
-        return paint_beats(peaks, scores.reshape(len(peaks), self.n_channels_), len(data), self.fs_hz_, background)
+        return paint_beats(peaks, scores.reshape(len(peaks), self.n_channels_), n_samples, self.fs_hz_, background)
 
     def score_samples(self, data: np.ndarray, ctx: TaskContext = NULL_TASK) -> np.ndarray:
         return self.score_channels(data, ctx).mean(axis=1)
@@ -324,8 +351,8 @@ def train_on_annotated_beats(
         peaks.append(np.asarray(rec.annotations.onset_samples)[annotated] + offset)
         offset += rec.n_samples
     data = np.concatenate(pieces)
-    detector = BeatAutoencoderDetector(config).fit(
-        data, first.fs_hz, first.channel_names, sub(ctx, 0.0, 0.9), peaks=np.concatenate(peaks)
-    )
-    detector.score_reference_ = ScoreReference.from_scores(detector.score_samples(data, sub(ctx, 0.9, 1.0)))
+    detector = BeatAutoencoderDetector(config)
+    detected, errors, rhythm = detector._fit(data, first.fs_hz, first.channel_names, ctx, None, np.concatenate(peaks), None)
+    painted = detector._painted(detected, detector._z_scores(errors, rhythm), len(data))
+    detector.score_reference_ = ScoreReference.from_scores(painted.mean(axis=1))
     return detector
