@@ -252,7 +252,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
     import numpy as np
 
     from .detect.config import DetectionConfig
-    from .detect.pipeline import TrainingSource, run_detection
+    from .detect.pipeline import TrainingSource, run_detection, run_saved_model
     from .io.export import write_segments
 
     if args.reference_fs and not args.reference:
@@ -281,23 +281,11 @@ def cmd_detect(args: argparse.Namespace) -> int:
     load_s = time.perf_counter() - started
 
     detector = None
-    if args.ecg_reference:
-        from .detect.pipeline import NOT_ECG_NOTICE, looks_like_ecg, pick_ecg_lead
+    if args.ecg_reference or args.model_in:
         from .model.persistence import load_detector
         from .resources import ECG_REFERENCE_MODEL
 
-        if not looks_like_ecg(rec):
-            print(NOT_ECG_NOTICE, file=sys.stderr)
-        detector = load_detector(ECG_REFERENCE_MODEL)
-        if rec.n_channels > 1:
-            lead = pick_ecg_lead(rec)
-            print(f"The ECG reference model scores one lead: {rec.channel_names[lead]}.", file=sys.stderr)
-            rec = rec.select_channels([lead])
-        config = detector.config
-    elif args.model_in:
-        from .model.persistence import load_detector
-
-        detector = load_detector(args.model_in)
+        detector = load_detector(ECG_REFERENCE_MODEL if args.ecg_reference else args.model_in)
         config = detector.config
     else:
         config = DetectionConfig()
@@ -315,10 +303,12 @@ def cmd_detect(args: argparse.Namespace) -> int:
         if v is not None
     }
     config = dataclasses.replace(config, **overrides)
-    if detector is not None:
-        detector.config = config
     ctx = _TextProgress(enabled=not args.json)
-    result = run_detection(rec, config, source, ctx, detector=detector)
+    if detector is None:
+        result = run_detection(rec, config, source, ctx)
+    else:  # as in the window: a one-lead ECG model scores the recording's lead II
+        detector.config = config
+        result = run_saved_model(rec, detector, ctx=ctx)
     for notice in result.notices:
         print(notice, file=sys.stderr)
     if args.model_out:

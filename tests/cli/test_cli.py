@@ -140,10 +140,11 @@ def test_bundled_ecg_reference_model_scores_the_demo_without_training(tmp_path):
     out = run_cli("detect", DEMO_RECORDING, "--ecg-reference", "--json", "--scores-out", tmp_path / "s.npy")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    assert doc["channels"] == ["MLII"] and doc["timings"]["train_s"] < 30
+    assert doc["channels"] == ["MLII", "V1"] and doc["timings"]["train_s"] < 30
     assert "scores one lead: MLII" in out.stderr and "adapted" in out.stderr
     assert np.load(tmp_path / "s.npy").shape == (doc["n_samples"],)
     assert len(doc["segments"]) > 20  # the excerpt holds 53 ventricular beats
+    assert all(s["channels"] == ["MLII"] for s in doc["segments"])  # the lead it scored
     clash = run_cli("detect", DEMO_RECORDING, "--ecg-reference", "--train-range", "0:60")
     assert clash.returncode == 2 and "--ecg-reference" in clash.stderr
 
