@@ -199,8 +199,10 @@ class BeatAutoencoderDetector:
         self.scaler_ = ChannelScaler.fit(data if training_mask is None else data[training_mask])
         scaled = self.scaler_.transform(data)
         beats = beat_windows(scaled, detected, fs_hz)
-        learn = np.flatnonzero(keep)[typical_halves(beats[keep])[0]]
-        training = beats[learn] if peaks is None else beat_windows(scaled, peaks, fs_hz)
+        if peaks is None:
+            training = beats[np.flatnonzero(keep)[typical_halves(beats[keep])[0]]]
+        else:
+            training = beat_windows(scaled, peaks, fs_hz)
         torch.manual_seed(cfg.seed)
         self.net_ = build_network(cfg.model, data.shape[1], BEAT_POINTS, cfg.latent_dim, cfg.width)
         settings = TrainingSettings.from_config(cfg, default_keep_fraction=0.5)
