@@ -173,6 +173,29 @@ def mitdb_records(data: Path, quick: bool = False) -> list[Path]:
     return paths[:1]
 
 
+def annotated_noise(rec: Recording, before_s: float, after_s: float) -> np.ndarray:
+    """``(k, 2)`` sample intervals where a record's annotations say the signal is noisy: from a
+    signal-quality change (``~``) noted ``noise`` or ``unreadable`` to the next one noted
+    ``clean`` (or the end), and ``before_s`` … ``after_s`` around each isolated artefact (``|``)
+    that looked like a beat."""
+    ann, n = rec.annotations, rec.n_samples
+    notes = ann.notes or ("",) * len(ann.labels)
+    intervals, start = [], None
+    for onset, label, note in sorted(zip(ann.onset_samples.tolist(), ann.labels, notes)):
+        if label == "~":
+            if note in ("noise", "unreadable") and start is None:
+                start = onset
+            elif note == "clean" and start is not None:
+                intervals.append((start, onset))
+                start = None
+        elif label == "|":
+            intervals.append((max(0, onset - int(round(before_s * rec.fs_hz))),
+                              min(n, onset + int(round(after_s * rec.fs_hz)) + 1)))
+    if start is not None:
+        intervals.append((start, n))
+    return as_intervals(intervals)
+
+
 def load_mitdb_record(path: Path, quick: bool = False) -> Recording:
     from ..io import read_recording
 

@@ -54,10 +54,11 @@ QUICK_NETWORK = {"epochs": 2, "windows_per_epoch": 1024}
 
 COLUMNS = {
     "mitdb": [("beat AUROC", "beat_auroc"), ("own beat", "beat_auroc_own"), ("perfect", "beat_auroc_perfect"), ("sens", "sensitivity"), ("FA/h", "false_alarms_per_h"),
-              ("event F1", "event_f1"), ("range F1", "range_f1"), ("thr eff", "efficiency"),
+              ("FA/h no noise", "false_alarms_outside_noise_per_h"), ("event F1", "event_f1"), ("range F1", "range_f1"), ("thr eff", "efficiency"),
               ("flagged", "flagged_fraction")],
     "mitdb_reference": [("beat AUROC", "beat_auroc"), ("own beat", "beat_auroc_own"), ("perfect", "beat_auroc_perfect"), ("sens", "sensitivity"),
-                        ("FA/h", "false_alarms_per_h"), ("event F1", "event_f1"), ("thr eff", "efficiency")],
+                        ("FA/h", "false_alarms_per_h"), ("FA/h no noise", "false_alarms_outside_noise_per_h"),
+                        ("event F1", "event_f1"), ("thr eff", "efficiency")],
     "cwru": [("AUROC", "pooled_auroc"), ("min AUROC", "min_auroc"), ("det rate", "detection_rate"),
              ("FP rate", "false_positive_rate"), ("thr eff (BA)", "efficiency")],
     "ucr": [("top-1", "top1"), ("AUROC", "auroc"), ("AUC-PR", "auc_pr"), ("range F1", "range_f1"),
@@ -212,7 +213,7 @@ def _cell(summary: dict, key: str) -> str:
         return "–"
     if isinstance(value, int):
         return str(value)
-    return f"{value:.1f}" if key == "false_alarms_per_h" else f"{value:.3f}"
+    return f"{value:.1f}" if key.startswith("false_alarms") else f"{value:.3f}"
 
 
 def format_tables(report: dict) -> str:

@@ -21,7 +21,7 @@ from ..detect.config import DetectionConfig
 from ..detect.pipeline import TrainingSource, run_detection
 from ..errors import AnomalyGuiError
 from ..segments import filter_min_length, mask_to_intervals, merge_intervals
-from .datasets import CwruSet, LabelledSeries, load_mitdb_record
+from .datasets import CwruSet, LabelledSeries, annotated_noise, load_mitdb_record
 from .metrics import (
     AAMI_NORMAL,
     BEAT_SYMBOLS,
@@ -185,6 +185,7 @@ def _mitdb_summary(items: dict) -> dict:
         "beat_auroc_perfect": mean_of(v["beat_auroc_perfect"] for v in ok),
         "sensitivity": mean_of(v["sensitivity"] for v in ok),
         "false_alarms_per_h": mean_of(v["false_alarms_per_h"] for v in ok),
+        "false_alarms_outside_noise_per_h": mean_of(v["false_alarms_outside_noise_per_h"] for v in ok),
         "event_f1": mean_of(v["event"]["f1"] for v in ok),
         "range_f1": mean_of(v["range"]["f1"] for v in ok),
         "efficiency": mean_of(v["efficiency"] for v in ok),
@@ -245,7 +246,9 @@ def _mitdb_record(rec, config: DetectionConfig, detector=None) -> dict:
     flagged = res.segments.bounds()
     hit_beats = _overlapping(beat_windows, flagged)
     hours = n / fs / 3600.0
-    false_alarms = int(len(flagged) - _overlapping(flagged, events).sum())
+    false = flagged[~_overlapping(flagged, events)]
+    false_alarms = int(len(false))
+    in_noise = int(_overlapping(false, annotated_noise(rec, BEAT_BEFORE_S, BEAT_AFTER_S)).sum())
     by_event, by_range = event_prf(events, flagged), range_prf(events, flagged)
     sweep = [
         range_prf(events, flagged_intervals(res.scores, level, res.config, fs)).f1
@@ -260,6 +263,8 @@ def _mitdb_record(rec, config: DetectionConfig, detector=None) -> dict:
         "sensitivity": float(hit_beats.mean()) if abnormal.any() else None,
         "false_alarms": false_alarms,
         "false_alarms_per_h": false_alarms / hours,
+        "false_alarms_in_noise": in_noise,
+        "false_alarms_outside_noise_per_h": (false_alarms - in_noise) / hours,
         "n_segments": int(len(flagged)),
         "threshold": float(res.threshold),
         "flagged_fraction": float(intervals_to_mask(flagged, n).mean()),

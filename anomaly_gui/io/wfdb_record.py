@@ -3,8 +3,9 @@
 Signals are read in physical units (``p_signal``) with ``wfdb.rdrecord``; invalid samples
 arrive as NaN. The signal files' sizes are checked against the header first, so a truncated
 ``.dat`` is reported as such. Beat/rhythm annotations come from ``<record>.atr`` when it
-exists; every annotation is kept (beats, rhythm ``+`` with its ``aux_note``, quality ``~``…),
-and ``meta["beat_count"]`` counts the beats among them.
+exists; every annotation is kept (beats, rhythm ``+`` with its ``aux_note``, quality ``~``
+noted ``noise``, ``clean`` or ``unreadable`` from its subtype…), and ``meta["beat_count"]``
+counts the beats among them.
 """
 
 from __future__ import annotations
@@ -149,11 +150,21 @@ def _read_atr(base: Path, meta: dict) -> Annotations:
         meta["warnings"] = [f"annotations '{base.name}.atr' could not be read: {exc}"]
         return Annotations()
     symbols = tuple(str(s) for s in ann.symbol)
-    notes = tuple(str(n or "").rstrip("\x00") for n in (ann.aux_note or [""] * len(symbols)))
+    notes = [str(n or "").rstrip("\x00") for n in (ann.aux_note or [""] * len(symbols))]
+    subtypes = ann.subtype if ann.subtype is not None else [0] * len(symbols)
+    for i, (symbol, subtype) in enumerate(zip(symbols, subtypes)):
+        if symbol == "~" and not notes[i]:
+            notes[i] = signal_quality_note(int(subtype))
     meta["beat_count"] = sum(s not in _NON_BEAT_SYMBOLS for s in symbols)
     return Annotations(
         onset_samples=np.asarray(ann.sample, dtype=np.int64),
         labels=symbols,
-        notes=notes,
+        notes=tuple(notes),
         source="atr",
     )
+
+
+def signal_quality_note(subtype: int) -> str:
+    """What a signal-quality change (``~``) says, from its subtype: from here on the signals
+    are ``clean`` (0), ``unreadable`` (-1) or ``noise`` in some of them (any other value)."""
+    return "clean" if subtype == 0 else "unreadable" if subtype < 0 else "noise"

@@ -209,6 +209,22 @@ def test_perfect_classifier_auroc_counts_normal_beats_whose_window_reaches_an_ec
     assert _perfect_classifier_auroc(Beats(), rec, beats, np.zeros(7, bool)) is None
 
 
+def test_annotated_noise_runs_from_noise_to_clean_and_around_isolated_artefacts():
+    from anomaly_gui.evaluate.datasets import annotated_noise
+    from anomaly_gui.recording import Annotations, Channel, Recording
+
+    onsets = [100, 150, 300, 400, 420, 600, 900]
+    labels = ("~", "~", "~", "|", "N", "~", "~")
+    notes = ("noise", "unreadable", "clean", "", "", "clean", "noise")
+    rec = Recording(np.zeros((1000, 1), np.float32), 100.0, [Channel("MLII", "mV")],
+                    annotations=Annotations(onset_samples=np.array(onsets), labels=labels, notes=notes))
+    # noise from 100 (still noisy at 150) to the clean change at 300; the artefact at 400
+    # with the beat window (-0.25 ... +0.45 s); a clean change while clean does nothing;
+    # noise from 900 to the end
+    assert annotated_noise(rec, 0.25, 0.45).tolist() == [[100, 300], [375, 446], [900, 1000]]
+    quiet = Recording(np.zeros((10, 1), np.float32), 100.0, [Channel("MLII", "mV")])
+    assert annotated_noise(quiet, 0.25, 0.45).shape == (0, 2)
+
 def test_nab_self_trains_on_each_whole_series_and_scores_after_the_probation(shared_data):
     from anomaly_gui.evaluate.datasets import NAB_PROBATION, load_nab, load_nab_self
 

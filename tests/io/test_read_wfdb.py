@@ -48,6 +48,19 @@ def test_mitdb_119_matches_wfdb_and_keeps_every_annotation(shared_data):
     assert rec.meta["comments"][1] == "Pronestyl"
 
 
+def test_signal_quality_changes_say_noise_clean_or_unreadable(shared_data):
+    # MIT-BIH 105 is noisy for long stretches; its ~ annotations carry the quality in their
+    # subtype (0 clean, -1 unreadable, otherwise noise in some signals)
+    base = shared_data / "mitdb" / "105"
+    ann = read_recording(base.with_suffix(".hea")).annotations
+    reference = wfdb.rdann(str(base), "atr")
+    quality = [(n, int(st)) for s, n, st in zip(ann.labels, ann.notes, reference.subtype) if s == "~"]
+    assert len(quality) == 88
+    assert {n for n, st in quality if st == 0} == {"clean"}
+    assert {n for n, st in quality if st < 0} == {"unreadable"}
+    assert {n for n, st in quality if st > 0} == {"noise"}
+    assert sum(n == "clean" for n, _ in quality) == 30
+
 @pytest.mark.parametrize("suffix", [".dat", ".atr", ".hea"])
 def test_any_file_of_the_record_opens_it(shared_data, suffix):
     path = shared_data / "mitdb" / f"208{suffix}"
