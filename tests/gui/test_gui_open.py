@@ -54,6 +54,9 @@ def test_wfdb_beats_are_markers_with_labels_only_when_zoomed_in(drive, window, s
     t0, t1 = window.view.x_range()
     assert t0 == 0.0 and abs(t1 - 10.0) < 1e-6
     qtbot.waitUntil(lambda: markers.visible_label_count > 0, timeout=5000)
+    # the rhythm change at the start reads as its rhythm, the beats by their codes
+    assert expected.labels[0] == "+" and expected.notes[0] == "(N"
+    assert "(N" in markers.visible_labels and "V" in markers.visible_labels and "+" not in markers.visible_labels
     window.view.show_all()
     qtbot.waitUntil(lambda: markers.visible_label_count == 0, timeout=5000)
     assert window.view.channel_plots[0].getAxis("left").labelText.startswith(recording.channels[0].name)

@@ -4,7 +4,9 @@ Normal beats ('N') are small grey dots (hidden in views wider than ``NORMAL_MARK
 and every other label a larger coloured marker, each group one ``ScatterPlotItem`` (fast for
 thousands). Label text is shown only for non-normal
 annotations and only when fewer than ``LABEL_SPAN_S`` seconds are visible, from a small pool
-of ``TextItem``s reused as the view moves.
+of ``TextItem``s reused as the view moves. Rhythm changes, signal-quality changes and comments
+read as their note ("(VT", "noise"), as in other ECG viewers; other labels show a note after
+the label.
 """
 
 from __future__ import annotations
@@ -22,6 +24,16 @@ MAX_LABELS = 300
 NORMAL_BRUSH = pg.mkBrush(110, 110, 110, 160)
 OTHER_BRUSH = pg.mkBrush(214, 39, 40, 230)
 LABEL_COLOR = (170, 20, 20)
+SAID_BY_NOTE = frozenset('+~"')
+"""WFDB codes whose meaning is their note: rhythm change, signal-quality change, comment."""
+
+
+def marker_text(label: str, note: str) -> str:
+    """The text of an annotation's marker: its note for ``SAID_BY_NOTE`` codes, else its
+    label with the note (if any) after it."""
+    if not note:
+        return label
+    return note if label in SAID_BY_NOTE else f"{label} {note}"
 
 
 class AnnotationMarkers:
@@ -46,16 +58,17 @@ class AnnotationMarkers:
         onsets = np.asarray(annotations.onset_samples, dtype=np.int64)
         keep = (onsets >= 0) & (onsets < len(values))
         labels = np.asarray(annotations.labels, dtype=object)[keep]
+        notes = np.asarray(annotations.notes or ("",) * len(keep), dtype=object)[keep]
         onsets = onsets[keep]
         order = np.argsort(onsets, kind="stable")  # label lookup by time needs sorted onsets
-        onsets, labels = onsets[order], labels[order]
+        onsets, labels, notes = onsets[order], labels[order], notes[order]
         t = onsets / fs_hz
         y = np.asarray(values[onsets], dtype=np.float64) if len(onsets) else np.zeros(0)
         normal = labels == NORMAL_LABEL
         self._normal.setData(t[normal], y[normal])
         self._other.setData(t[~normal], y[~normal])
         self._other_t, self._other_y = t[~normal], y[~normal]
-        self._other_labels = [str(s) for s in labels[~normal]]
+        self._other_labels = [marker_text(str(s), str(n)) for s, n in zip(labels[~normal], notes[~normal])]
         self._hide_texts()
 
     def clear(self) -> None:
@@ -71,7 +84,11 @@ class AnnotationMarkers:
 
     @property
     def visible_label_count(self) -> int:
-        return sum(1 for item in self._texts if item.isVisible())
+        return len(self.visible_labels)
+
+    @property
+    def visible_labels(self) -> list[str]:
+        return [item.textItem.toPlainText() for item in self._texts if item.isVisible()]
 
     def update_for_view(self, t0_s: float, t1_s: float) -> None:
         """Show normal dots and the text of non-normal annotations only when zoomed in enough."""
