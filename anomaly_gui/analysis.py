@@ -16,6 +16,7 @@ import numpy as np
 
 from .dsp.spectra import DEFAULT_SEGMENT, Spectrum, Trends, amplitude_spectrum, envelope, spectral_peaks, trends
 from .dsp.timefmt import format_duration
+from .dsp.windows import window_runs
 from .errors import DataError
 from .recording import Recording, match_channels
 from .segments import mask_to_intervals
@@ -70,8 +71,7 @@ def normal_stretches(n_samples: int, flagged: np.ndarray, min_length: int, limit
     free = np.ones(n_samples, bool)
     for a, b in np.asarray(flagged, np.int64).reshape(-1, 2):
         free[max(0, a) : max(0, b)] = False
-    runs = mask_to_intervals(free)
-    runs = runs[(runs[:, 1] - runs[:, 0]) >= min_length] if len(runs) else runs.reshape(0, 2)
+    runs = window_runs(free, min_length)
     runs = runs[np.argsort(runs[:, 0] - runs[:, 1], kind="stable")]
     out, total = [], 0
     for a, b in runs:
