@@ -99,8 +99,9 @@ class ReviewNavigator(QObject):
 
     # -- file annotations -------------------------------------------------------------------
     def next_annotation(self, direction: int) -> None:
-        """The next (+1) / previous (-1) file annotation with the label in the find field (or
-        that of the annotation under the mouse), centred in the view and marked."""
+        """The next (+1) / previous (-1) file annotation with the label or text in the find
+        field ("V", "(VT", "noise"; or that of the annotation under the mouse), centred in the
+        view and marked."""
         c = self.controller
         index = c.annotations
         if index is None:
@@ -138,7 +139,7 @@ class ReviewNavigator(QObject):
             t = c.editor.marker_s if c.editor.marker_s is not None and t0 <= c.editor.marker_s <= t1 else (t0 + t1) / 2
         near = max(0.1, NEAR_FRACTION * (t1 - t0)) * fs
         found = index.nearest(t * fs, near)
-        return str(index.labels[found]) if found is not None else ""
+        return str(index.texts[found]) if found is not None else ""
 
     def focus_find(self) -> None:
         self.find_field.setFocus()

@@ -2,8 +2,12 @@
 
 ``AnnotationIndex`` sorts a recording's annotations once and answers the questions a review
 asks of them thousands of times: which labels lie inside a segment (``summary``: "V ×2, N"),
-where the next annotation with a label is (``next_index``), which one is nearest a time
-(``nearest``). ``agreement`` counts how detection and annotations agree.
+where the next annotation with a label or text is (``next_index``), which one is nearest a
+time (``nearest``). ``agreement`` counts how detection and annotations agree.
+
+An annotation reads as ``annotation_text``: a WFDB rhythm change, signal-quality change or
+comment by its note ("(VT", "noise"), as ECG viewers show them; any other label with its note
+after it.
 
 An annotation is *non-normal* unless its label is a normal beat (the AAMI N class of WFDB:
 ``N L R e j``) or a WFDB non-beat marker such as a rhythm change ``+`` or a signal-quality
@@ -27,6 +31,17 @@ MATCH_WINDOW_S = 0.15
 IGNORED_LABELS = frozenset({"+", "~", "|", '"', "(", ")", "p", "t", "u", "`", "'", "^", "=", "@", "s", "T", "*", "D"})
 
 
+SAID_BY_NOTE = frozenset('+~"')
+"""WFDB codes whose meaning is their note: rhythm change, signal-quality change, comment."""
+
+
+def annotation_text(label: str, note: str = "") -> str:
+    """How an annotation reads (see the module)."""
+    if not note:
+        return label
+    return note if label in SAID_BY_NOTE else f"{label} {note}"
+
+
 def is_non_normal(label: str) -> bool:
     """True for labels that mark something a reviewer should see (see the module docstring)."""
     return label not in NORMAL_LABELS and label not in IGNORED_LABELS
@@ -43,16 +58,21 @@ class AnnotationIndex:
         One label per onset.
     tolerance_samples
         How far outside a segment an annotation still counts as inside it.
+    notes
+        One note per onset (WFDB aux_note), or none.
     """
 
-    def __init__(self, onset_samples, labels, tolerance_samples: int = 0) -> None:
+    def __init__(self, onset_samples, labels, tolerance_samples: int = 0, notes=()) -> None:
         onsets = np.asarray(onset_samples, dtype=np.int64).ravel()
         labels = np.asarray([str(x) for x in labels], dtype=object)
         if len(onsets) != len(labels):
             raise ValueError(f"{len(onsets)} onsets for {len(labels)} labels.")
+        notes = [str(x) for x in notes] if len(notes) else [""] * len(labels)
+        texts = np.asarray([annotation_text(a, n) for a, n in zip(labels, notes)], dtype=object)
         order = np.argsort(onsets, kind="stable")
         self.onsets: np.ndarray = onsets[order]
         self.labels: np.ndarray = labels[order]
+        self.texts: np.ndarray = texts[order]
         self.tolerance = max(0, int(tolerance_samples))
         self._by_label: dict[str, np.ndarray] = {}
         self._non_normal: np.ndarray | None = None
@@ -60,7 +80,7 @@ class AnnotationIndex:
     @classmethod
     def from_annotations(cls, annotations, tolerance_samples: int = 0) -> "AnnotationIndex":
         """From a ``recording.Annotations``."""
-        return cls(annotations.onset_samples, annotations.labels, tolerance_samples)
+        return cls(annotations.onset_samples, annotations.labels, tolerance_samples, annotations.notes)
 
     def __len__(self) -> int:
         return int(len(self.onsets))
@@ -96,15 +116,16 @@ class AnnotationIndex:
         return ", ".join(parts)
 
     def positions(self, label: str) -> np.ndarray:
-        """Sorted positions (into ``onsets``) of the annotations labelled ``label``."""
+        """Sorted positions (into ``onsets``) of the annotations labelled ``label`` or reading
+        as it (``annotation_text``: "(VT" finds the rhythm changes to VT)."""
         found = self._by_label.get(label)
         if found is None:
-            found = np.flatnonzero(self.labels == label)
+            found = np.flatnonzero((self.labels == label) | (self.texts == label))
             self._by_label[label] = found
         return found
 
     def next_index(self, label: str, after_sample: int, direction: int = 1) -> int | None:
-        """Position of the first ``label`` annotation strictly after ``after_sample``
+        """Position of the first ``label`` annotation (``positions``) strictly after ``after_sample``
         (``direction`` -1: the last one strictly before it), or None."""
         pos = self.positions(label)
         if len(pos) == 0:

@@ -76,6 +76,19 @@ def test_next_annotation_by_label_and_nearest():
     assert index.nearest(3000, 100) is None
 
 
+def test_rhythm_and_signal_quality_changes_read_and_are_found_by_their_notes():
+    from anomaly_gui.session.compare import annotation_text
+
+    assert annotation_text("+", "(VT") == "(VT" and annotation_text("~", "noise") == "noise"
+    assert annotation_text("V", "aberrant") == "V aberrant" and annotation_text("N") == "N"
+    index = AnnotationIndex([10, 40, 70, 90, 120], ["+", "~", "+", "V", "~"],
+                            notes=["(VT", "noise", "(N", "", "clean"])
+    assert [int(index.onsets[i]) for i in index.positions("(VT")] == [10]
+    assert [int(index.onsets[i]) for i in index.positions("+")] == [10, 70]  # the code still finds both
+    assert index.onsets[index.next_index("noise", 0)] == 40
+    assert index.summary(0, 100) == "V, + ×2, ~"  # summaries count codes: '+' is not a finding
+
+
 def test_jumps_by_order_time_status_and_score():
     segs = [Segment(s, s + 10, score, id=i, status=st, label=lab)
             for i, (s, score, st, lab) in enumerate([(0, 1.0, "accepted", "PVC"), (100, 5.0, "pending", ""),

@@ -70,20 +70,31 @@ def test_beat_training_skips_beats_that_overlap_excluded_samples(monkeypatch, ec
     n = rec.n_samples
     mask = training_mask(result.segments, n)  # every flagged (pending) segment excluded
     mask[: n // 3] = False
-    seen = {}
-    real = beats.beat_windows
+    import anomaly_gui.model.training as training
 
-    def spy(data, peaks, fs_hz):
-        seen.setdefault("peaks", peaks)
-        return real(data, peaks, fs_hz)
+    cut, trained = {}, []
+    real_windows, real_train = beats.beat_windows, training.train_network
 
-    monkeypatch.setattr(beats, "beat_windows", spy)
+    def spy_windows(data, peaks, fs_hz):
+        windows = real_windows(data, peaks, fs_hz)
+        cut.update({w.tobytes(): int(p) for w, p in zip(windows, peaks)})
+        return windows
+
+    def spy_train(net, windows, *args, **kwargs):
+        trained.extend(cut[w.tobytes()] for w in windows)  # the peak of every training beat
+        return real_train(net, windows, *args, **kwargs)
+
+    monkeypatch.setattr(beats, "beat_windows", spy_windows)
+    monkeypatch.setattr(training, "train_network", spy_train)
     cfg = result.config
     retrained = run_detection_masked(rec, cfg, mask)
     before, after = int(np.ceil(beats.BEFORE_S * rec.fs_hz)), int(np.ceil(beats.AFTER_S * rec.fs_hz))
-    for p in seen["peaks"]:
-        assert mask[max(0, p - before) : p + after + 1].all()
-    assert len(seen["peaks"]) >= 20
+    def inside(p):
+        return mask[max(0, p - before) : p + after + 1].all()
+
+    assert all(inside(p) for p in trained)
+    assert not all(inside(p) for p in cut.values())  # the beats detected include excluded ones
+    assert len(trained) >= 5  # a quarter of the usable beats: half of the typical half
     assert retrained.threshold == pytest.approx(cfg.beat_threshold_z)
 
 

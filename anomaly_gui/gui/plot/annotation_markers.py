@@ -4,9 +4,8 @@ Normal beats ('N') are small grey dots (hidden in views wider than ``NORMAL_MARK
 and every other label a larger coloured marker, each group one ``ScatterPlotItem`` (fast for
 thousands). Label text is shown only for non-normal
 annotations and only when fewer than ``LABEL_SPAN_S`` seconds are visible, from a small pool
-of ``TextItem``s reused as the view moves. Rhythm changes, signal-quality changes and comments
-read as their note ("(VT", "noise"), as in other ECG viewers; other labels show a note after
-the label.
+of ``TextItem``s reused as the view moves. The text is ``annotation_text``: rhythm changes,
+signal-quality changes and comments read as their note ("(VT", "noise").
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from ...recording import Annotations
+from ...session.compare import annotation_text
 
 NORMAL_LABEL = "N"
 LABEL_SPAN_S = 20.0
@@ -24,16 +24,6 @@ MAX_LABELS = 300
 NORMAL_BRUSH = pg.mkBrush(110, 110, 110, 160)
 OTHER_BRUSH = pg.mkBrush(214, 39, 40, 230)
 LABEL_COLOR = (170, 20, 20)
-SAID_BY_NOTE = frozenset('+~"')
-"""WFDB codes whose meaning is their note: rhythm change, signal-quality change, comment."""
-
-
-def marker_text(label: str, note: str) -> str:
-    """The text of an annotation's marker: its note for ``SAID_BY_NOTE`` codes, else its
-    label with the note (if any) after it."""
-    if not note:
-        return label
-    return note if label in SAID_BY_NOTE else f"{label} {note}"
 
 
 class AnnotationMarkers:
@@ -68,7 +58,7 @@ class AnnotationMarkers:
         self._normal.setData(t[normal], y[normal])
         self._other.setData(t[~normal], y[~normal])
         self._other_t, self._other_y = t[~normal], y[~normal]
-        self._other_labels = [marker_text(str(s), str(n)) for s, n in zip(labels[~normal], notes[~normal])]
+        self._other_labels = [annotation_text(str(s), str(n)) for s, n in zip(labels[~normal], notes[~normal])]
         self._hide_texts()
 
     def clear(self) -> None:
