@@ -207,6 +207,7 @@ class BeatAutoencoderDetector:
         self.net_ = build_network(cfg.model, data.shape[1], BEAT_POINTS, cfg.latent_dim, cfg.width)
         settings = TrainingSettings.from_config(cfg, default_keep_fraction=0.5)
         self.history_ = train_network(self.net_, training, settings, sub(ctx, 0.05, 0.95), on_epoch)
+        self.n_training_beats_ = len(training)
         self.n_channels_ = int(data.shape[1])
         self.fs_hz_ = float(fs_hz)
         self.channel_names_ = list(channel_names or [f"ch{i}" for i in range(data.shape[1])])

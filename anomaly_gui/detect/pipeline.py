@@ -24,6 +24,9 @@ TRAIN_SOURCES = ("whole", "range", "reference", "masked")
 SHORT_TRAINING_WINDOWS = 16
 """Training data shorter than this many windows (side by side) gets a notice: the model and
 its automatic threshold rest on a handful of examples of normal behaviour."""
+FEW_TRAINING_BEATS = 50
+"""A beat model that learnt from fewer heartbeats than this gets a notice (a self-trained one
+learns a quarter of the usable beats: about 3 minutes of ECG make 50)."""
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,12 @@ def run_detection(
         timings["train_s"] = time.perf_counter() - started
         if isinstance(detector, AutoencoderDetector) and not own_recording:
             notices += short_training_notices(len(train_data), config.window)
+        if isinstance(detector, BeatAutoencoderDetector) and detector.n_training_beats_ < FEW_TRAINING_BEATS:
+            notices.append(
+                f"The model learnt the normal beat from {detector.n_training_beats_} heartbeats, which is few: "
+                "its scores are rough. Train on a longer stretch of ECG, or score with the bundled ECG "
+                "reference model."
+            )
     else:
         # A saved model: the recording's columns in the order its network expects, and back.
         to_model, from_model, pairing = saved_model_columns(detector, recording)

@@ -154,3 +154,12 @@ def test_normal_beats_of_a_clean_record_stay_below_the_threshold(shared_data):
     own = scores.mean(axis=1)[np.abs(onsets[:, None] - peaks[None, :]).argmin(axis=1)]  # each beat's own score
     assert len(own) > 2000
     assert np.mean(own > res.threshold) < 0.01
+
+
+def test_a_model_of_few_heartbeats_says_so(demo_result):
+    rec, res = demo_result  # 5 min: no notice
+    assert res.detector.n_training_beats_ >= 50 and not any("which is few" in n for n in res.notices)
+    short = rec.crop(0, rec.time_to_index(60.0))  # about 70 beats: it learns a quarter of them
+    res = run_detection(short, DetectionConfig(epochs=2))
+    assert res.detector.n_training_beats_ < 25
+    assert any("heartbeats, which is few" in n for n in res.notices)
