@@ -225,6 +225,7 @@ def test_annotated_noise_runs_from_noise_to_clean_and_around_isolated_artefacts(
     quiet = Recording(np.zeros((10, 1), np.float32), 100.0, [Channel("MLII", "mV")])
     assert annotated_noise(quiet, 0.25, 0.45).shape == (0, 2)
 
+
 def test_nab_self_trains_on_each_whole_series_and_scores_after_the_probation(shared_data):
     from anomaly_gui.evaluate.datasets import NAB_PROBATION, load_nab, load_nab_self
 

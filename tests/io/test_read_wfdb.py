@@ -61,6 +61,7 @@ def test_signal_quality_changes_say_noise_clean_or_unreadable(shared_data):
     assert {n for n, st in quality if st > 0} == {"noise"}
     assert sum(n == "clean" for n, _ in quality) == 30
 
+
 @pytest.mark.parametrize("suffix", [".dat", ".atr", ".hea"])
 def test_any_file_of_the_record_opens_it(shared_data, suffix):
     path = shared_data / "mitdb" / f"208{suffix}"

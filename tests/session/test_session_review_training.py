@@ -89,11 +89,13 @@ def test_beat_training_skips_beats_that_overlap_excluded_samples(monkeypatch, ec
     cfg = result.config
     retrained = run_detection_masked(rec, cfg, mask)
     before, after = int(np.ceil(beats.BEFORE_S * rec.fs_hz)), int(np.ceil(beats.AFTER_S * rec.fs_hz))
+
     def inside(p):
         return mask[max(0, p - before) : p + after + 1].all()
 
     assert all(inside(p) for p in trained)
     assert not all(inside(p) for p in cut.values())  # the beats detected include excluded ones
+    assert sum(inside(p) for p in cut.values()) >= 20  # usable beats
     assert len(trained) >= 5  # a quarter of the usable beats: half of the typical half
     assert retrained.threshold == pytest.approx(cfg.beat_threshold_z)
 
